@@ -1,0 +1,178 @@
+package io.myipc.internal.ring;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * What both halves share: the wait loop (spin, yield, announce, re-check, sleep) and closing.
+ *
+ * <p>A half is used by one thread at a time (the transport serialises callers of one end). {@link
+ * #close()} and {@link #wakeup()} may be called from any thread.
+ */
+abstract class RingHalf {
+    final SpscByteRing ring;
+    final RingSide side;
+    final int capacity;
+    final long mask;
+
+    private volatile boolean closed;
+    private boolean peerDead;
+    private long lastLivenessCheck = System.nanoTime();
+
+    RingHalf(SpscByteRing ring, RingSide side) {
+        this.ring = ring;
+        this.side = side;
+        this.capacity = ring.capacity;
+        this.mask = ring.mask;
+    }
+
+    /** Bytes available to this side (readable or writable), refreshing the peer index if fewer than {@code min}. */
+    abstract int ready(int min) throws IOException;
+
+    /** What {@link #await} returns once the peer is gone. */
+    abstract int whenPeerGone(int min) throws IOException;
+
+    /**
+     * Waits until at least {@code min} bytes are available to this side.
+     *
+     * @param min 1..capacity
+     * @param timeoutNanos negative: no timeout; 0: do not wait
+     * @return {@code >= min}: that many bytes are available; {@code -1}: the peer closed or died
+     *     (for the consumer: and fewer than {@code min} bytes are left); {@code 0..min-1}: timed out
+     * @throws AsynchronousCloseException if this end was closed while waiting
+     * @throws InterruptedIOException if the thread was interrupted (its interrupt status stays set)
+     */
+    public final int await(int min, long timeoutNanos) throws IOException {
+        if (min < 1 || min > capacity) {
+            throw new IllegalArgumentException("min " + min + " outside 1.." + capacity);
+        }
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int n = ready(min);
+        if (n >= min) {
+            return n;
+        }
+        if (isPeerGone()) {
+            return whenPeerGone(min);
+        }
+        if (timeoutNanos == 0) {
+            return n;
+        }
+        final RingWaitPolicy p = ring.policy;
+        final long start = System.nanoTime();
+        final boolean timed = timeoutNanos > 0;
+        int round = 0;
+        for (;;) {
+            if (closed) {
+                throw new AsynchronousCloseException();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while waiting on the ring");
+            }
+            n = ready(min);
+            if (n >= min) {
+                return n;
+            }
+            if (isPeerGone()) {
+                return whenPeerGone(min);
+            }
+            long elapsed = System.nanoTime() - start;
+            if (timed && elapsed >= timeoutNanos) {
+                return n;
+            }
+            if (round < p.spins()) {
+                round++;
+                Thread.onSpinWait();
+                continue;
+            }
+            if (round < p.spins() + p.yields()) {
+                round++;
+                Thread.yield();
+                continue;
+            }
+            // 1. announce
+            ring.setSleeping(side, 1);
+            // 2. re-check; the fence orders our announcement before the loads below
+            //    (pairs with the full fence of the other side between its publish and its check).
+            VarHandle.fullFence();
+            n = ready(min);
+            if (n >= min || closed || ring.state(side.peer()) == RingDescriptor.END_CLOSED) {
+                ring.setSleeping(side, 0);
+                continue;
+            }
+            // 3. sleep; returns at once if the other side already took our announcement
+            long slice = p.sleepSliceNanos();
+            if (timed) {
+                slice = Math.min(slice, timeoutNanos - elapsed);
+            }
+            ring.waiter.await(side, slice);
+            ring.setSleeping(side, 0);
+            long now = System.nanoTime();
+            if (now - lastLivenessCheck >= p.livenessCheckNanos()) {
+                lastLivenessCheck = now;
+                if (!ring.waiter.isAlive(side.peer())) {
+                    peerDead = true;
+                }
+            }
+        }
+    }
+
+    /** Whether the other end closed, or was found dead while waiting. */
+    public final boolean isPeerGone() {
+        return peerDead || ring.state(side.peer()) == RingDescriptor.END_CLOSED;
+    }
+
+    /** Whether the other end was found dead (its process is gone) rather than closed. */
+    public final boolean isPeerDead() {
+        return peerDead;
+    }
+
+    /**
+     * Asks the liveness check now (not only while waiting), e.g. before a write that would not
+     * block. Returns whether the peer is gone.
+     */
+    public final boolean checkPeer() {
+        if (!peerDead && !ring.waiter.isAlive(side.peer())) {
+            peerDead = true;
+        }
+        return isPeerGone();
+    }
+
+    /** Whether this half was closed. */
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes this end: publishes {@code END_CLOSED} in this side's state word (volatile store, after
+     * the last index store), wakes the peer if it sleeps and wakes a thread of ours blocked in
+     * {@link #await}. Idempotent.
+     */
+    public final void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ring.setState(side, RingDescriptor.END_CLOSED);
+        VarHandle.fullFence();
+        ring.wakeIfSleeping(side.peer());
+        ring.wakeSelf(side);
+    }
+
+    /**
+     * Ends a sleep of this side's waiting thread so it re-checks its conditions (closing, interrupt
+     * status). One system call; not for the hot path.
+     */
+    public final void wakeup() {
+        ring.wakeSelf(side);
+    }
+
+    /** The ring this half belongs to. */
+    public final SpscByteRing ring() {
+        return ring;
+    }
+}

@@ -1,0 +1,54 @@
+package io.myipc.shm.internal;
+
+import static io.myipc.shm.internal.ShmNative.*;
+
+import io.myipc.internal.ring.RingDescriptor;
+import io.myipc.internal.ring.RingSide;
+import io.myipc.internal.ring.RingWaiter;
+import io.myipc.internal.ring.SpscByteRing;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Sleeps on the {@code *_sleeping} words of a ring mapped from a shared file, with a shared (not
+ * {@code FUTEX_PRIVATE_FLAG}) futex, so the sleeper and the waker may be different processes.
+ * Liveness of the other end comes from the end records of the control page (pid and start time).
+ */
+public final class FutexRingWaiter implements RingWaiter {
+    private final long controlAddress;
+    private final ByteBuffer control;
+
+    /** @param controlAddress address of the control page; {@code control} a buffer over the same page */
+    public FutexRingWaiter(long controlAddress, ByteBuffer control) {
+        this.controlAddress = controlAddress;
+        this.control = control;
+    }
+
+    @Override
+    public void await(RingSide sleeper, long timeoutNanos) throws IOException {
+        long addr = controlAddress + RingDescriptor.sleepingOffset(sleeper);
+        long[] ts = {timeoutNanos / 1_000_000_000L, timeoutNanos % 1_000_000_000L};
+        long r = syscall(SYS_FUTEX, addr, FUTEX_WAIT, 1, ts, 0, 0);
+        if (r < 0) {
+            int e = errno();
+            // EAGAIN: the word is no longer 1 (we were woken before sleeping); ETIMEDOUT; EINTR: a signal
+            if (e != EAGAIN && e != ETIMEDOUT && e != EINTR) {
+                throw new IOException("futex wait failed: " + describe(e));
+            }
+        }
+    }
+
+    @Override
+    public void wake(RingSide sleeper) {
+        syscall(SYS_FUTEX, controlAddress + RingDescriptor.sleepingOffset(sleeper), FUTEX_WAKE, Integer.MAX_VALUE, null, 0, 0);
+    }
+
+    @Override
+    public boolean isAlive(RingSide end) {
+        int pid = SpscByteRing.ownerPid(control, end);
+        if (pid == 0) {
+            return true; // nobody recorded (not attached yet): nothing to judge
+        }
+        return ProcessLiveness.isAlive(pid, SpscByteRing.ownerStartTime(control, end));
+    }
+}

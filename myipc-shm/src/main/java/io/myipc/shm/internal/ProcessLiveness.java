@@ -1,0 +1,80 @@
+package io.myipc.shm.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Whether a process recorded as (pid, start time) still runs. The start time (field 22 of {@code
+ * /proc/<pid>/stat}, clock ticks after boot) tells a reused pid from the original process. A zombie
+ * (state Z or X) counts as dead: it will never touch the ring again.
+ */
+public final class ProcessLiveness {
+    private ProcessLiveness() {}
+
+    private static final int SELF_PID = ShmNative.getpid();
+    private static final long SELF_START = startTimeOrThrow(SELF_PID);
+
+    /** This process's pid. */
+    public static int selfPid() {
+        return SELF_PID;
+    }
+
+    /** This process's start time. */
+    public static long selfStartTime() {
+        return SELF_START;
+    }
+
+    /** True if {@code pid} runs and started at {@code startTime}. */
+    public static boolean isAlive(int pid, long startTime) {
+        String stat = readStat(pid);
+        if (stat == null) {
+            return false;
+        }
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return false;
+        }
+        // after ") " come fields 3 (state), 4, ...; field 22 is index 19 after the state
+        String[] f = stat.substring(close + 2).trim().split(" ");
+        if (f.length < 20) {
+            return false;
+        }
+        char state = f[0].charAt(0);
+        if (state == 'Z' || state == 'X' || state == 'x') {
+            return false;
+        }
+        return Long.parseLong(f[19]) == startTime;
+    }
+
+    /** Start time of a live process, or -1 if there is no such process. */
+    public static long startTime(int pid) {
+        String stat = readStat(pid);
+        if (stat == null) {
+            return -1;
+        }
+        int close = stat.lastIndexOf(')');
+        String[] f = stat.substring(close + 2).trim().split(" ");
+        return Long.parseLong(f[19]);
+    }
+
+    private static long startTimeOrThrow(int pid) {
+        long t = startTime(pid);
+        if (t < 0) {
+            throw new IllegalStateException("cannot read /proc/" + pid + "/stat; is /proc mounted?");
+        }
+        return t;
+    }
+
+    private static String readStat(int pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat")), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return null; // process vanished while reading (ESRCH)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.myipc.internal.ring;
+
+import io.myipc.shm.internal.DoubleMapping;
+import io.myipc.shm.internal.FutexRingWaiter;
+import io.myipc.shm.internal.ShmNative;
+import java.io.IOException;
+
+/** Rings over an anonymous memfd, double-mapped like a /dev/shm segment, waking through futex. */
+final class TestRings implements AutoCloseable {
+    final DoubleMapping mapping;
+    final SpscByteRing ring;
+
+    private TestRings(DoubleMapping mapping, SpscByteRing ring) {
+        this.mapping = mapping;
+        this.ring = ring;
+    }
+
+    static TestRings create(int capacity, long initialIndex) throws IOException {
+        return create(capacity, initialIndex, RingWaitPolicy.DEFAULT);
+    }
+
+    static TestRings create(int capacity, long initialIndex, RingWaitPolicy policy) throws IOException {
+        int fd = ShmNative.memfd_create("myipc-ring-test", 1 /* MFD_CLOEXEC */);
+        if (fd < 0) {
+            throw new IOException("memfd_create: " + ShmNative.describe(ShmNative.errno()));
+        }
+        try {
+            if (ShmNative.ftruncate(fd, RingDescriptor.backingSize(capacity)) != 0) {
+                throw new IOException("ftruncate: " + ShmNative.describe(ShmNative.errno()));
+            }
+            DoubleMapping m = DoubleMapping.map(fd, capacity);
+            SpscByteRing.initialise(m.control(), capacity, initialIndex);
+            FutexRingWaiter waiter = new FutexRingWaiter(m.address(), m.control());
+            SpscByteRing ring = new SpscByteRing(m.control(), m.data(), waiter, policy);
+            ring.setState(RingSide.PRODUCER, RingDescriptor.END_OPEN);
+            ring.setState(RingSide.CONSUMER, RingDescriptor.END_OPEN);
+            return new TestRings(m, ring);
+        } finally {
+            ShmNative.close(fd);
+        }
+    }
+
+    @Override
+    public void close() {
+        mapping.close();
+    }
+}
