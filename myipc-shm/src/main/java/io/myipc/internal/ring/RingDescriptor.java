@@ -22,7 +22,8 @@ import java.nio.ByteOrder;
  *         |  0x014 u32 ready         0 while initialising, 1 = published       |
  *         |                          (release store, last write of the creator)|
  *         |  0x018 u32 flags         transport flags (0 for now)               |
- *         |  0x01C u32 reserved                                                |
+ *         |  0x01C u32 closed_ends   ends that have closed (atomic add); the   |
+ *         |                          end that makes it 2 removes the segment   |
  *  0x080  +--------------------------------------------------------------------+
  *         | producer line (written only by the producer)                       |
  *         |  0x080 u64 tail          free-running count of bytes published     |
@@ -37,7 +38,7 @@ import java.nio.ByteOrder;
  *         |  0x18C u32 consumer_state     END_ABSENT / END_OPEN / END_CLOSED   |
  *  0x200  +--------------------------------------------------------------------+
  *         | end records (who holds each end; the shm transport fills them,     |
- *         | a driver may leave them zero)                                      |
+ *         | a driver may leave them zero). The pid word is claimed by CAS 0->pid |
  *         |  0x200 u32 producer_pid, 0x204 u32 reserved,                       |
  *         |  0x208 u64 producer_start_time (clock ticks after boot,            |
  *         |            field 22 of /proc/&lt;pid&gt;/stat)                          |
@@ -82,6 +83,7 @@ public final class RingDescriptor {
     public static final int DATA_OFFSET_OFFSET = 0x010;
     public static final int READY_OFFSET = 0x014;
     public static final int FLAGS_OFFSET = 0x018;
+    public static final int CLOSED_ENDS_OFFSET = 0x01C;
 
     // producer line
     public static final int TAIL_OFFSET = 0x080;

@@ -19,6 +19,7 @@ abstract class RingHalf {
     final long mask;
 
     private volatile boolean closed;
+    private volatile boolean wakeupPending;
     private boolean peerDead;
     private long lastLivenessCheck = System.nanoTime();
 
@@ -41,7 +42,8 @@ abstract class RingHalf {
      * @param min 1..capacity
      * @param timeoutNanos negative: no timeout; 0: do not wait
      * @return {@code >= min}: that many bytes are available; {@code -1}: the peer closed or died
-     *     (for the consumer: and fewer than {@code min} bytes are left); {@code 0..min-1}: timed out
+     *     (for the consumer: and fewer than {@code min} bytes are left); {@code 0..min-1}: timed out,
+     *     or {@link #wakeup()} was called
      * @throws AsynchronousCloseException if this end was closed while waiting
      * @throws InterruptedIOException if the thread was interrupted (its interrupt status stays set)
      */
@@ -73,6 +75,10 @@ abstract class RingHalf {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted while waiting on the ring");
             }
+            if (wakeupPending) {
+                wakeupPending = false;
+                return ready(min);
+            }
             n = ready(min);
             if (n >= min) {
                 return n;
@@ -100,7 +106,7 @@ abstract class RingHalf {
             //    (pairs with the full fence of the other side between its publish and its check).
             VarHandle.fullFence();
             n = ready(min);
-            if (n >= min || closed || ring.state(side.peer()) == RingDescriptor.END_CLOSED) {
+            if (n >= min || closed || wakeupPending || ring.state(side.peer()) == RingDescriptor.END_CLOSED) {
                 ring.setSleeping(side, 0);
                 continue;
             }
@@ -142,6 +148,22 @@ abstract class RingHalf {
         return isPeerGone();
     }
 
+    /**
+     * Like {@link #checkPeer()}, but asks the liveness check at most every {@link
+     * RingWaitPolicy#livenessCheckNanos()}; cheap enough for every write (a clock read and the
+     * peer's state word).
+     */
+    public final boolean checkPeerPeriodically() {
+        long now = System.nanoTime();
+        if (!peerDead && now - lastLivenessCheck >= ring.policy.livenessCheckNanos()) {
+            lastLivenessCheck = now;
+            if (!ring.waiter.isAlive(side.peer())) {
+                peerDead = true;
+            }
+        }
+        return isPeerGone();
+    }
+
     /** Whether this half was closed. */
     public final boolean isClosed() {
         return closed;
@@ -164,10 +186,11 @@ abstract class RingHalf {
     }
 
     /**
-     * Ends a sleep of this side's waiting thread so it re-checks its conditions (closing, interrupt
-     * status). One system call; not for the hot path.
+     * Makes a thread blocked in {@link #await} (or the next call to it) return early, as on a
+     * timeout. May be called from any thread. One system call; not for the hot path.
      */
     public final void wakeup() {
+        wakeupPending = true;
         ring.wakeSelf(side);
     }
 

@@ -70,9 +70,8 @@ public final class SpscByteRing {
 
     /**
      * Initialises a zeroed control page for a ring of {@code capacity} bytes whose indices start at
-     * {@code initialIndex} (0 in production; tests start near 2^32 or 2^63). Writes {@code ready}
-     * last, with a release store, so an attacher that reads {@code ready == 1} with an acquire load
-     * sees the whole header.
+     * {@code initialIndex} (0 in production; tests start near 2^32 or 2^63). Does not publish it:
+     * the creator may fill in more (its end record) and then calls {@link #publish}.
      */
     public static void initialise(ByteBuffer control, long capacity, long initialIndex) {
         checkCapacity(capacity);
@@ -87,7 +86,29 @@ public final class SpscByteRing {
         INT.set(control, CONSUMER_SLEEPING_OFFSET, 0);
         INT.set(control, PRODUCER_STATE_OFFSET, END_ABSENT);
         INT.set(control, CONSUMER_STATE_OFFSET, END_ABSENT);
-        INT.setRelease(control, READY_OFFSET, READY); // publish: everything above happens-before
+        INT.set(control, CLOSED_ENDS_OFFSET, 0);
+    }
+
+    /**
+     * Publishes an initialised control page: {@code ready = 1} with a release store, the creator's
+     * last write, so an attacher that reads {@code ready == 1} with an acquire load sees the whole
+     * header.
+     */
+    public static void publish(ByteBuffer control) {
+        INT.setRelease(control, READY_OFFSET, READY);
+    }
+
+    /**
+     * Counts one more closed end ({@code closed_ends}, atomic add) and returns how many had closed
+     * before. The end that sees 1 closed last and removes the backing object.
+     */
+    public static int countClosedEnd(ByteBuffer control) {
+        return (int) INT.getAndAdd(control, CLOSED_ENDS_OFFSET, 1);
+    }
+
+    /** Claims the pid word of an end: 0 -> pid (CAS). */
+    public static boolean claimOwner(ByteBuffer control, RingSide side, int pid) {
+        return INT.compareAndSet(control, pidOffset(side), 0, pid);
     }
 
     /** Whether the creator has published the control page ({@code ready}, acquire load). */

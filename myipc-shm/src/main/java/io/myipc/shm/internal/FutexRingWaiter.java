@@ -38,6 +38,22 @@ public final class FutexRingWaiter implements RingWaiter {
         }
     }
 
+    /** {@code FUTEX_WAIT} on any 32-bit word: sleeps while it holds {@code expected}, at most {@code timeoutNanos}. */
+    public static void futexWait(long address, int expected, long timeoutNanos) throws IOException {
+        long[] ts = {timeoutNanos / 1_000_000_000L, timeoutNanos % 1_000_000_000L};
+        if (syscall(SYS_FUTEX, address, FUTEX_WAIT, expected, ts, 0, 0) < 0) {
+            int e = errno();
+            if (e != EAGAIN && e != ETIMEDOUT && e != EINTR) {
+                throw new IOException("futex wait failed: " + describe(e));
+            }
+        }
+    }
+
+    /** {@code FUTEX_WAKE} of all sleepers on a 32-bit word. */
+    public static void futexWake(long address) {
+        syscall(SYS_FUTEX, address, FUTEX_WAKE, Integer.MAX_VALUE, null, 0, 0);
+    }
+
     @Override
     public void wake(RingSide sleeper) {
         syscall(SYS_FUTEX, controlAddress + RingDescriptor.sleepingOffset(sleeper), FUTEX_WAKE, Integer.MAX_VALUE, null, 0, 0);

@@ -75,6 +75,11 @@ public final class ShmNative {
 
     public static native int getpid();
 
+    /** {@code lseek(fd, offset, whence)}; SEEK_END = 2 gives the file size. */
+    public static native long lseek(int fd, long offset, int whence);
+
+    public static final int SEEK_END = 2;
+
     public static native int memfd_create(String name, int flags);
 
     public static native int getpagesize();

@@ -30,6 +30,7 @@ final class TestRings implements AutoCloseable {
             }
             DoubleMapping m = DoubleMapping.map(fd, capacity);
             SpscByteRing.initialise(m.control(), capacity, initialIndex);
+            SpscByteRing.publish(m.control());
             FutexRingWaiter waiter = new FutexRingWaiter(m.address(), m.control());
             SpscByteRing ring = new SpscByteRing(m.control(), m.data(), waiter, policy);
             ring.setState(RingSide.PRODUCER, RingDescriptor.END_OPEN);
