@@ -140,6 +140,40 @@ public abstract class LifecycleContract extends ContractBase {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void aBlockedViewEndsOnInterrupt(Mode mode) throws Exception {
+        String uri = newChannelUri();
+        PeerHandle peer = peer(mode, "writer", uri, "open", "ready", "hang");
+        IpcReader r = openReader(uri);
+        peer.expect("READY", OPEN);
+        assertThat(blockAndStop(r, r::view, true)).isInstanceOf(ClosedByInterruptException.class);
+        peer.kill();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aBlockedClaimOrCommitEndsOnClose(Mode mode) throws Exception {
+        String uri = newChannelUri();
+        PeerHandle peer = peer(mode, "reader", uri, "open", "ready", "hang");
+        IpcWriter w = openWriter(uri);
+        peer.expect("READY", OPEN);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(4096);
+        long filled = 0;
+        while (w.tryWrite(chunk.clear()) > 0) { // fill the channel
+            filled += 4096;
+            assertThat(filled).as("a transport buffers a bounded amount").isLessThan(1L << 30);
+        }
+        int n = Math.min(4096, w.maxClaimSize());
+        // zero-copy transports block in claim (no room), the others in commit (the copy cannot be written)
+        Throwable f = blockAndStop(w, () -> {
+            w.claim(n).writeZero(n);
+            w.commit(n);
+        }, false);
+        assertThat(f).isInstanceOf(AsynchronousCloseException.class);
+        peer.kill();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void aBlockedWriteEndsOnInterruptAndOnClose(Mode mode) throws Exception {
         for (boolean interrupt : new boolean[] {true, false}) {
             String uri = newChannelUri();
