@@ -143,8 +143,15 @@ abstract class PipeEnd {
             }
             if (LibC.mkfifo(cfg.path(), cfg.mode()) < 0) {
                 int err = LibC.errno();
-                if (err != Errno.EEXIST) {
+                if (err != Errno.EEXIST) { // EEXIST: the peer created it first
                     throw Errno.exception(err, "mkfifo", cfg.path());
+                }
+            } else {
+                // mkfifo applies the umask; mode= means the exact bits
+                try {
+                    Files.setPosixFilePermissions(p, permissions(cfg.mode()));
+                } catch (IOException | UnsupportedOperationException e) {
+                    // the FIFO exists with the umask's bits; opening still works for this user
                 }
             }
             attrs = attributes(p);
@@ -154,6 +161,27 @@ abstract class PipeEnd {
                     + (attrs.isDirectory() ? "directory" : "regular file")
                     + ", not a FIFO: remove it or choose another path");
         }
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> set =
+                java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+        java.nio.file.attribute.PosixFilePermission[] order = {
+            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE,
+            java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+            java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
+            java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+            java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                set.add(order[bit]);
+            }
+        }
+        return set;
     }
 
     private static BasicFileAttributes attributes(Path p) {
