@@ -79,8 +79,13 @@ void t_splice_channel_to_pipe(void)
 
 	open_pair(&r, &w);
 	SYS(pipe(p));
-	/* Empty channel, nonblocking splice: EAGAIN. */
+	/*
+	 * Empty channel opened O_NONBLOCK: EAGAIN. (SPLICE_F_NONBLOCK alone
+	 * only covers the pipe side when the other file is not a pipe.)
+	 */
+	set_nonblock(r, true);
 	SYS_ERR(splice(r, NULL, p[1], NULL, 100, SPLICE_F_NONBLOCK), EAGAIN);
+	set_nonblock(r, false);
 	pattern_fill(buf, 0, sizeof(buf));
 	write_all(w, buf, sizeof(buf));
 	while (done < (int)sizeof(buf)) {
