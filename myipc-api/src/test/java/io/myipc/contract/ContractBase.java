@@ -40,6 +40,11 @@ public abstract class ContractBase {
     /** A URI of this transport with a parameter value the transport must reject (e.g. a malformed size). */
     protected abstract String uriWithBadParameterValue();
 
+    /** False for an in-process transport: the cases with a child JVM are then skipped. */
+    protected boolean crossProcess() {
+        return true;
+    }
+
     @AfterEach
     void stopPeers() throws Exception {
         for (PeerHandle p : peers) {
@@ -66,6 +71,8 @@ public abstract class ContractBase {
      */
     protected PeerHandle peer(Mode mode, Map<String, String> env, List<String> jvmArgs, String role, String channel,
                               String... script) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(mode == Mode.THREAD || crossProcess(),
+                "the transport works within one process only");
         PeerHandle p = mode == Mode.THREAD ? new ThreadPeer(role, channel, script)
                 : new ProcessPeer(env, jvmArgs, role, channel, script);
         peers.add(p);
