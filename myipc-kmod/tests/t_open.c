@@ -64,7 +64,7 @@ void t_open_wronly_nonblock_enxio_without_reader(void)
 	SYS_ERR(topen(O_WRONLY | O_NONBLOCK), ENXIO);
 	/* The failed attempt left nothing behind: still no reader. */
 	SYS_ERR(topen(O_WRONLY | O_NONBLOCK), ENXIO);
-	/* A writer alone (O_RDWR aside) gets ENXIO even after a reader left. */
+	/* A reader that came and went does not count: ENXIO again. */
 	w = SYS(topen(O_RDONLY | O_NONBLOCK));
 	close(w);
 	SYS_ERR(topen(O_WRONLY | O_NONBLOCK), ENXIO);
