@@ -55,10 +55,10 @@ class PipeTransportTest {
         assertThat(Files.exists(fifo)).isTrue();
         // a second session on the same FIFO
         CompletableFuture<IpcReader> rf2 = openReaderAsync(uri);
-        try (IpcWriter w = IpcChannels.openWriter(uri + "&create=false", Duration.ofSeconds(30));
-             IpcReader r = rf2.get(30, TimeUnit.SECONDS)) {
-            w.write(ByteBuffer.wrap(new byte[] {4}));
-            w.close();
+        IpcWriter w2 = IpcChannels.openWriter(uri + "&create=false", Duration.ofSeconds(30));
+        try (IpcReader r = rf2.get(30, TimeUnit.SECONDS)) {
+            w2.write(ByteBuffer.wrap(new byte[] {4}));
+            w2.close();
             ByteBuffer b = ByteBuffer.allocate(2);
             assertThat(r.read(b)).isEqualTo(1);
             assertThat(r.read(b)).isEqualTo(-1);
@@ -96,6 +96,7 @@ class PipeTransportTest {
             String uri = "pipe:" + dir.resolve("s" + size + ".fifo") + (size == 0 ? "" : "?size=1MiB");
             CompletableFuture<IpcReader> rf = openReaderAsync(uri);
             try (IpcWriter w = IpcChannels.openWriter(uri, Duration.ofSeconds(30)); IpcReader r = rf.get(30, TimeUnit.SECONDS)) {
+                assertThat(r.isOpen()).isTrue(); // open, but not reading: the writer fills the buffer
                 long held = 0;
                 ByteBuffer page = ByteBuffer.allocateDirect(4096);
                 int n;
