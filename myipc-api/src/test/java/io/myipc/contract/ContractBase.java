@@ -34,7 +34,10 @@ public abstract class ContractBase {
 
     private final List<PeerHandle> peers = new ArrayList<>();
 
-    /** A URI for a channel no other test uses, e.g. {@code pipe:/tmp/x/c17.fifo}. */
+    /**
+     * A URI for a channel no other test uses, e.g. {@code pipe:/tmp/x/c17.fifo}. The channel must hold less than
+     * 64 MiB (the blocking tests write more than that to fill it).
+     */
     protected abstract String newChannelUri();
 
     /** A URI of this transport with a parameter value the transport must reject (e.g. a malformed size). */

@@ -180,7 +180,7 @@ public abstract class LifecycleContract extends ContractBase {
             PeerHandle peer = peer(mode, "reader", uri, "open", "ready", "hang");
             IpcWriter w = openWriter(uri);
             peer.expect("READY", OPEN);
-            ByteBuffer big = ByteBuffer.allocateDirect(256 << 20); // more than any channel holds
+            ByteBuffer big = ByteBuffer.allocateDirect(64 << 20); // more than a test channel holds
             Throwable f = blockAndStop(w, () -> w.write(big), interrupt);
             assertThat(f).isInstanceOf(interrupt ? ClosedByInterruptException.class : AsynchronousCloseException.class);
             assertThat(big.position()).as("some bytes went in before it blocked").isPositive();
