@@ -93,19 +93,27 @@ static void myipc_wake_readers(struct myipc_chan *chan)
 	wake_up_interruptible_sync_poll(&chan->rd_wait, EPOLLIN | EPOLLRDNORM);
 }
 
-/*
- * Called under the lock after room grew from @room_before: wake a writer
- * if the room just crossed MYIPC_PIPE_BUF, the threshold writers wait for.
- */
-bool myipc_wake_writers_prepare(struct myipc_chan *chan, u32 room_before)
+/* Wake a writer if one sleeps and there is the room writers wait for. */
+static bool myipc_wake_writer_check(struct myipc_chan *chan)
 {
-	if (room_before >= MYIPC_PIPE_BUF ||
-	    myipc_ring_room(&chan->ring) < MYIPC_PIPE_BUF)
+	if (myipc_ring_room(&chan->ring) < MYIPC_PIPE_BUF)
 		return false;
 	if (!wq_has_sleeper(&chan->wr_wait))
 		return false;
 	chan->wr_stats.wakeups++;
 	return true;
+}
+
+/*
+ * Called under the lock after room grew from @room_before: wake a writer
+ * only if the room just crossed MYIPC_PIPE_BUF. Above it no writer sleeps
+ * (or a wake-up is already on its way); below it none could go on.
+ */
+bool myipc_wake_writers_prepare(struct myipc_chan *chan, u32 room_before)
+{
+	if (room_before >= MYIPC_PIPE_BUF)
+		return false;
+	return myipc_wake_writer_check(chan);
 }
 
 void myipc_wake_writers(struct myipc_chan *chan)
@@ -113,20 +121,15 @@ void myipc_wake_writers(struct myipc_chan *chan)
 	wake_up_interruptible_sync_poll(&chan->wr_wait, EPOLLOUT | EPOLLWRNORM);
 }
 
-/* Pass a wake-up on to the next waiter of the same kind, if it can go on. */
-static bool myipc_wake_next(struct myipc_chan *chan, bool reader)
+/*
+ * A task that was woken and is leaving passes the wake-up on when it
+ * leaves data (room) behind, since the waker woke only one task.
+ */
+static bool myipc_wake_next_reader(struct myipc_chan *chan)
 {
-	if (reader) {
-		if (!myipc_ring_used(&chan->ring))
-			return false;
-		return myipc_wake_readers_prepare(chan);
-	}
-	if (myipc_ring_room(&chan->ring) < MYIPC_PIPE_BUF)
+	if (!myipc_ring_used(&chan->ring))
 		return false;
-	if (!wq_has_sleeper(&chan->wr_wait))
-		return false;
-	chan->wr_stats.wakeups++;
-	return true;
+	return myipc_wake_readers_prepare(chan);
 }
 
 /* ---- open and release ---- */
@@ -358,7 +361,7 @@ static ssize_t myipc_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		wake_next = true;
 	}
 	if (wake_next)
-		wake_next = myipc_wake_next(chan, true);
+		wake_next = myipc_wake_next_reader(chan);
 	mutex_unlock(&chan->lock);
 
 	if (wake_writer)
@@ -453,7 +456,7 @@ static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		woken = true;
 	}
 	if (woken)
-		woken = myipc_wake_next(chan, false);
+		woken = myipc_wake_writer_check(chan);
 	mutex_unlock(&chan->lock);
 
 	if (wake_reader)

@@ -13,6 +13,7 @@
 #include <linux/kdev_t.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
 
@@ -28,7 +29,19 @@ MODULE_PARM_DESC(buf_size,
 		 "ring capacity in bytes, rounded up to a power of two and the page size (max 16 MiB, default 65536)");
 
 static ushort dev_mode = 0600;
-module_param(dev_mode, ushort, 0444);
+
+/* Show dev_mode in octal in /sys/module/myipc/parameters/dev_mode. */
+static int myipc_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%#o\n", *(ushort *)kp->arg);
+}
+
+static const struct kernel_param_ops myipc_mode_ops = {
+	.set = param_set_ushort,
+	.get = myipc_mode_get,
+};
+
+module_param_cb(dev_mode, &myipc_mode_ops, &dev_mode, 0444);
 MODULE_PARM_DESC(dev_mode, "permissions of the device nodes, octal (default 0600)");
 
 static dev_t myipc_devt;
@@ -213,6 +226,7 @@ static int __init myipc_init(void)
 	ret = myipc_check_params(&size);
 	if (ret)
 		return ret;
+	buf_size = size;	/* show the capacity in effect */
 	ret = myipc_alloc_chans(size);
 	if (ret)
 		return ret;
