@@ -71,17 +71,16 @@ public final class Transports {
         Transport t = all().get(address.scheme());
         if (t == null) {
             String known = java.util.Set.of("pipe", "shm", "kmod").contains(address.scheme())
-                    ? "scheme '" + address.scheme() + ":' of channel '" + address.channel() + "' (" + address.uri()
-                      + ") needs the module myipc-" + address.scheme() + " on the class path, which is missing"
-                    : "unknown scheme '" + address.scheme() + ":' in channel '" + address.channel() + "' ("
-                      + address.uri() + ")";
+                    ? "scheme '" + address.scheme() + ":' of " + address.describe() + " needs the module myipc-"
+                      + address.scheme() + " on the class path, which is missing"
+                    : "unknown scheme '" + address.scheme() + ":' in " + address.describe();
             throw new IpcConfigException(known + "; " + acceptedForms());
         }
         for (String name : address.params().keySet()) {
             boolean ok = t.parameters().stream().anyMatch(p -> p.name().equals(name));
             if (!ok) {
-                throw new IpcConfigException("unknown parameter '" + name + "' in channel '" + address.channel() + "' ("
-                        + address.uri() + "); accepted form: " + describe(t));
+                throw new IpcConfigException("unknown parameter '" + name + "' in " + address.describe()
+                        + "; accepted form: " + describe(t));
             }
         }
         return t;

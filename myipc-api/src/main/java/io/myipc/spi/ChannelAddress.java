@@ -192,10 +192,15 @@ public final class ChannelAddress {
         return n << shift;
     }
 
+    /** {@code channel 'orders' (pipe:/run/o.fifo)}, or {@code channel 'pipe:/run/o.fifo'} when no name was used. */
+    public String describe() {
+        return channel.equals(uri) ? "channel '" + uri + "'" : "channel '" + channel + "' (" + uri + ")";
+    }
+
     /** An {@link IpcConfigException} for a bad value of parameter {@code name}. */
     public IpcConfigException bad(String name, String value, String expected) {
-        return new IpcConfigException("parameter '" + name + "' of channel '" + channel + "' (" + uri + ") must be "
-                + expected + ", got '" + value + "'");
+        return new IpcConfigException("parameter '" + name + "' of " + describe() + " must be " + expected + ", got '"
+                + value + "'");
     }
 
     @Override

@@ -138,8 +138,13 @@ abstract class PipeEnd {
         BasicFileAttributes attrs = attributes(p);
         if (attrs == null) {
             if (!cfg.create()) {
-                throw new IpcConfigException("FIFO " + cfg.path() + " of channel '" + cfg.address().channel()
-                        + "' does not exist: create it (mkfifo -m 600 " + cfg.path() + ") or drop create=false");
+                throw new IpcConfigException("FIFO " + cfg.path() + " of " + cfg.address().describe()
+                        + " does not exist: create it (mkfifo -m 600 " + cfg.path() + ") or drop create=false");
+            }
+            Path parent = p.getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new IpcConfigException("the directory " + parent + " for the FIFO of " + cfg.address().describe()
+                        + " does not exist: create it (mkdir -p " + parent + ") or choose another path");
             }
             if (LibC.mkfifo(cfg.path(), cfg.mode()) < 0) {
                 int err = LibC.errno();
@@ -157,7 +162,7 @@ abstract class PipeEnd {
             attrs = attributes(p);
         }
         if (attrs != null && (attrs.isRegularFile() || attrs.isDirectory())) {
-            throw new IpcConfigException(cfg.path() + " (channel '" + cfg.address().channel() + "') exists and is a "
+            throw new IpcConfigException(cfg.path() + " of " + cfg.address().describe() + " exists and is a "
                     + (attrs.isDirectory() ? "directory" : "regular file")
                     + ", not a FIFO: remove it or choose another path");
         }
@@ -193,6 +198,6 @@ abstract class PipeEnd {
     }
 
     static IOException openFailure(int err, String what, FifoConfig cfg, OpenContext ctx) {
-        return Errno.exception(err, "open " + what + " of", cfg.path() + " (channel '" + cfg.address().channel() + "')");
+        return Errno.exception(err, "open " + what + " of", cfg.path() + " (" + cfg.address().describe() + ")");
     }
 }

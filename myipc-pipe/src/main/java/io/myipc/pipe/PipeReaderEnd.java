@@ -129,6 +129,6 @@ final class PipeReaderEnd extends PipeEnd implements ReaderEnd {
         if (err == Errno.EAGAIN || err == Errno.EINTR) {
             return 0;
         }
-        throw Errno.exception(err, "read from", config.path() + " (channel '" + config.address().channel() + "')");
+        throw Errno.exception(err, "read from", config.path() + " (" + config.address().describe() + ")");
     }
 }

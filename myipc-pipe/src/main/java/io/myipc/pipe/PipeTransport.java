@@ -67,7 +67,7 @@ public final class PipeTransport implements Transport {
                 path = path.substring(2);
             }
             if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/")) {
-                throw new IpcConfigException("channel '" + a.channel() + "' (" + a.uri() + ") needs an absolute file path"
+                throw new IpcConfigException(a.describe() + " needs an absolute file path"
                         + " after 'pipe:', like pipe:/run/myipc/orders.fifo");
             }
             boolean create = a.booleanParam("create", true);

@@ -95,6 +95,6 @@ final class PipeWriterEnd extends PipeEnd implements WriterEnd {
         if (err == Errno.EAGAIN || err == Errno.EINTR) {
             return 0;
         }
-        throw Errno.exception(err, "write to", config.path() + " (channel '" + config.address().channel() + "')");
+        throw Errno.exception(err, "write to", config.path() + " (" + config.address().describe() + ")");
     }
 }
