@@ -1,6 +1,8 @@
 package io.myipc.contract;
 
+import io.myipc.Capability;
 import io.myipc.IpcReader;
+import io.myipc.IpcTimeoutException;
 import io.myipc.IpcWriter;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +81,32 @@ public abstract class ZeroCopyContract extends ContractBase {
             w.commit(0);
         }
         peer.assertSuccess(OPEN);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aClaimWithATimeoutOnAFullChannelTimesOutOnlyWhereItWaits(Mode mode) throws Exception {
+        String uri = newChannelUri();
+        PeerHandle peer = peer(mode, "reader", uri, "open", "ready", "hang");
+        try (IpcWriter w = openWriter(uri)) {
+            peer.expect("READY", OPEN);
+            ByteBuffer chunk = ByteBuffer.allocateDirect(4096);
+            while (w.tryWrite(chunk.clear()) > 0) {
+                // fill the channel
+            }
+            int n = Math.min(4096, w.maxClaimSize());
+            if (w.capabilities().contains(Capability.ZERO_COPY)) {
+                // the claim is transport memory: there is none free
+                assertThatThrownBy(() -> w.claim(n, Duration.ofMillis(200))).isInstanceOf(IpcTimeoutException.class);
+                assertThatThrownBy(() -> w.commit(0)).as("no claim is outstanding after a timeout")
+                        .isInstanceOf(IllegalStateException.class);
+            } else {
+                // the claim is the end's own buffer: it does not wait; abandoning it writes nothing
+                assertThat(w.claim(n, Duration.ofMillis(200)).capacity()).isEqualTo(n);
+                w.commit(0);
+            }
+            assertThat(w.isOpen()).isTrue();
+        }
     }
 
     @Test
