@@ -1,9 +1,11 @@
 package io.myipc.shm.internal;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -35,12 +37,12 @@ public final class ProcessLiveness {
         }
         int close = stat.lastIndexOf(')');
         if (close < 0) {
-            return false;
+            return true; // cannot tell: do not declare a peer dead on a read problem
         }
         // after ") " come fields 3 (state), 4, ...; field 22 is index 19 after the state
         String[] f = stat.substring(close + 2).trim().split(" ");
         if (f.length < 20) {
-            return false;
+            return true; // cannot tell
         }
         char state = f[0].charAt(0);
         if (state == 'Z' || state == 'X' || state == 'x') {
@@ -52,7 +54,7 @@ public final class ProcessLiveness {
     /** Start time of a live process, or -1 if there is no such process. */
     public static long startTime(int pid) {
         String stat = readStat(pid);
-        if (stat == null) {
+        if (stat == null || stat.isEmpty()) {
             return -1;
         }
         int close = stat.lastIndexOf(')');
@@ -68,13 +70,23 @@ public final class ProcessLiveness {
         return t;
     }
 
+    /** Marker: the stat file could not be read for another reason than the process being gone. */
+    private static final String UNKNOWN = "";
+
+    /**
+     * Reads {@code /proc/<pid>/stat} with a plain (not interruptible) stream, so an interrupted
+     * caller does not mistake its own interrupt for a dead peer. Returns null if the process is
+     * gone, {@link #UNKNOWN} if the file could not be read for another reason.
+     */
     private static String readStat(int pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat")), StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            return null;
+        Path p = Path.of("/proc", Integer.toString(pid), "stat");
+        try (InputStream in = new FileInputStream(p.toFile())) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (FileNotFoundException e) {
+            return Files.exists(Path.of("/proc", Integer.toString(pid))) ? UNKNOWN : null;
         } catch (IOException e) {
-            return null; // process vanished while reading (ESRCH)
+            // ESRCH while reading: the process exited between open and read
+            return Files.exists(Path.of("/proc", Integer.toString(pid))) ? UNKNOWN : null;
         }
     }
 }

@@ -1,0 +1,97 @@
+package io.myipc.shm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.myipc.IpcChannels;
+import io.myipc.IpcReader;
+import io.myipc.IpcWriter;
+import io.myipc.PeerClosedException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A peer killed with SIGKILL is noticed within a second (the explicit bound). */
+@Timeout(60)
+class ShmPeerDeathTest {
+    Path dir;
+    ExecutorService pool;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = ShmTestDirs.create();
+        pool = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        pool.shutdownNow();
+        ShmTestDirs.delete(dir);
+    }
+
+    @Test
+    void readerGetsEndOfStreamWithinASecondWhenTheWriterIsKilled() throws Exception {
+        String uri = "shm:killw?capacity=64KiB&dir=" + dir;
+        Process child = ShmChild.start("writer-hang", uri, "1000");
+        try (IpcReader r = IpcChannels.openReader(uri, Duration.ofSeconds(30))) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            assertThat(out.readLine()).isEqualTo("wrote");
+            ByteBuffer b = ByteBuffer.allocate(2000);
+            while (b.position() < 1000) {
+                assertThat(r.read(b)).isPositive();
+            }
+            Future<Integer> blocked = pool.submit(() -> r.read(b)); // sleeps: the writer is idle
+            Thread.sleep(300);
+            assertThat(blocked).isNotDone();
+            long t0 = System.nanoTime();
+            child.destroyForcibly(); // SIGKILL
+            int n = blocked.get(5, TimeUnit.SECONDS);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("[shm] reader saw end of stream " + ms + " ms after kill -9 of the writer");
+            assertThat(n).isEqualTo(-1);
+            assertThat(ms).isLessThan(1000);
+            assertThat(b.position()).isEqualTo(1000); // everything written before the kill was delivered
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        assertThat(ShmTestDirs.list(dir)).isEmpty(); // the survivor removed the segment
+    }
+
+    @Test
+    void writerGetsPeerClosedWithinASecondWhenTheReaderIsKilled() throws Exception {
+        String uri = "shm:killr?capacity=64KiB&dir=" + dir;
+        Process child = ShmChild.start("reader-hang", uri);
+        try (IpcWriter w = IpcChannels.openWriter(uri, Duration.ofSeconds(30))) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            assertThat(out.readLine()).startsWith("open");
+            Future<Integer> blocked = pool.submit(() -> w.write(ByteBuffer.allocate(1 << 20))); // fills the ring, then sleeps
+            Thread.sleep(300);
+            assertThat(blocked).isNotDone();
+            long t0 = System.nanoTime();
+            child.destroyForcibly();
+            assertThatThrownBy(() -> blocked.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(PeerClosedException.class)
+                    .hasMessageContaining("died without closing");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("[shm] writer got PeerClosedException " + ms + " ms after kill -9 of the reader");
+            assertThat(ms).isLessThan(1000);
+            // and every later write fails the same way
+            assertThatThrownBy(() -> w.write(ByteBuffer.allocate(1))).isInstanceOf(PeerClosedException.class);
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        assertThat(ShmTestDirs.list(dir)).isEmpty();
+    }
+}
