@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * myipc-bench-c: the native benchmark (no JVM). Two processes per
+ * measurement (fork), one JSON result document, see ../RESULTS.md.
+ */
+#ifndef MYIPC_BENCH_H
+#define MYIPC_BENCH_H
+
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define MAX_SIZES	16
+#define MAX_RATES	8
+#define MAX_DEVS	2
+
+enum tkind { T_PIPE, T_VMSPLICE, T_UNIX, T_SHM, T_DEV, T_MEMCPY, T_CACHELINE };
+
+struct transport {
+	const char *name;
+	enum tkind kind;
+	size_t size;		/* pipe / ring / device capacity wanted; 0 = default */
+	int null_reader;	/* vmsplice: reader splices into /dev/null */
+	const char *what;	/* one line: what exactly is measured */
+};
+
+struct opts {
+	size_t sizes[MAX_SIZES];
+	int nsizes;
+	uint64_t bytes;		/* timed byte budget per throughput point */
+	uint64_t verify_bytes;	/* byte budget per chunk size in the correctness pass */
+	long rtt_count;
+	long warmup;
+	long rates[MAX_RATES];	/* messages per second, 0 = max */
+	int nrates;
+	double rate_seconds;
+	int same_core;		/* placement */
+	int cpu_a, cpu_b;	/* CPUs used for the two sides */
+	int quick;
+	int inject_corruption;
+	long spin_before_sleep;	/* shm: spins before the futex wait in sleep mode */
+	const char *devs[MAX_DEVS];
+	int ndevs;
+	const char *out;
+	const char *transports;	/* comma list, NULL = all */
+	const char *metrics;	/* comma list of rtt,throughput,rate */
+};
+
+extern struct opts O;
+extern const struct transport TRANSPORTS[];
+extern const int NTRANSPORTS;
+
+/* one result record, fields left NaN / -1 are not printed */
+struct record {
+	char transport[32];
+	char metric[12];	/* rtt | throughput | rate */
+	char wait[8];		/* sleep | spin | "" */
+	long chunk_bytes;
+	long count;
+	double p50, p90, p99, p999, max, min, mean;	/* ns */
+	double mb_per_s, bytes, seconds;
+	double cpu_w, cpu_r;		/* ns per message */
+	double pct_w, pct_r;		/* CPU % */
+	double rate_target, rate_achieved;
+	long capacity;
+	int verified;		/* -1 unknown */
+	char note[200];
+};
+
+void rec_init(struct record *r, const char *transport, const char *metric, const char *wait);
+void rec_add(const struct record *r);
+
+/* util.c */
+uint64_t now_ns(void);
+uint64_t cpu_ns(void);
+int pin_to(int cpu);
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint8_t pattern_byte(uint64_t off);
+void pattern_fill(uint8_t *p, uint64_t off, size_t n);
+void percentiles(uint64_t *s, long n, struct record *r);
+void env_json(FILE *f);
+int env_emulated(void);
+void env_init(void);
+void json_str(FILE *f, const char *s);
+const char *fmt_size(size_t n, char *buf, size_t len);
+
+/* channel: one direction of data, from the writer process to the reader */
+struct shm_ring;
+struct chan {
+	const struct transport *t;
+	int fd[2];		/* pipe / socketpair / dev: [0] read end, [1] write end */
+	int nullfd;
+	const char *path;	/* dev */
+	struct shm_ring *ring;
+	size_t map_len;
+	uint32_t tail_cache, head_cache;	/* this process's copy of the peer's index */
+	uint8_t *vbuf;		/* vmsplice writer: buffer ring of pages */
+	size_t vstride, vslots, vnext;
+	uint8_t *wbuf;		/* writer's message buffer (non-vmsplice) */
+	size_t wbuf_len;
+	int spin, yield, is_parent;
+	long capacity;		/* in effect, bytes */
+};
+
+enum { END_R = 0, END_W = 1 };
+int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, char *err, size_t elen);
+int chan_end(struct chan *c, int end, int spin, char *err, size_t elen);
+uint8_t *chan_wbuf(struct chan *c, size_t n);
+int chan_send(struct chan *c, const uint8_t *p, size_t n);	/* 0 or -errno */
+ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max);	/* >0, 0 EOF, -errno */
+void chan_close(struct chan *c);
+int transport_available(const struct transport *t, char *why, size_t len);
+
+/* set by the process that has a peer: checked while spinning/waiting */
+extern pid_t peer_pid;
+int peer_gone(void);
+int peer_reaped_status(int *st);
+
+/* measure.c */
+struct verdict { int ok; char msg[256]; };
+int run_correctness(const struct transport *t, int inject, struct verdict *v);
+int run_rtt(const struct transport *t, int spin, long count, long warm, int verified, char *err, size_t elen);
+int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, char *err, size_t elen);
+int run_rate(const struct transport *t, int spin, long rate, double seconds, int verified, char *err, size_t elen);
+int run_memcpy(size_t chunk, uint64_t bytes, char *err, size_t elen);
+int run_cacheline(long count, long warm, char *err, size_t elen);
+
+#endif
