@@ -41,9 +41,10 @@ public final class DoubleMapping implements AutoCloseable {
     public static DoubleMapping map(int fd, long capacity) throws IOException {
         RingDescriptor.checkCapacity(capacity);
         int page = getpagesize();
-        if (RingDescriptor.CONTROL_SIZE % page != 0) {
+        if (RingDescriptor.CONTROL_SIZE % page != 0 || capacity % page != 0) {
             throw new IOException("page size " + page + " does not divide the ring control page size "
-                    + RingDescriptor.CONTROL_SIZE + "; the shm: transport needs 4 KiB pages");
+                    + RingDescriptor.CONTROL_SIZE + " and the capacity " + capacity
+                    + "; the shm: transport needs 4 KiB pages");
         }
         long total = RingDescriptor.mappingSize(capacity);
         long base = mmap(0, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
