@@ -68,8 +68,10 @@ void t_poll_write_side_needs_pipe_buf(void)
 	/* Less than PIPE_BUF free: not writable yet. */
 	read_exact(r, buf, 100);
 	CHECK_REVENTS(w, POLLOUT, 0);
+	read_exact(r, buf, PIPE_BUF - 101);
+	CHECK_REVENTS(w, POLLOUT, 0);		/* PIPE_BUF - 1 free */
 	/* PIPE_BUF free: writable. */
-	read_exact(r, buf, PIPE_BUF - 100);
+	read_exact(r, buf, 1);
 	CHECK_REVENTS(w, POLLOUT, POLLOUT);
 }
 
