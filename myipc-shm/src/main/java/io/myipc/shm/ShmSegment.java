@@ -45,6 +45,16 @@ final class ShmSegment implements AutoCloseable {
     private static final long NOT_READY_GRACE_NANOS = 1_000_000_000L;
     private static final long SLICE_NANOS = 50_000_000L;
 
+    /**
+     * Spin and yield rounds before a side sleeps; tunable with the system properties {@code
+     * myipc.shm.spins} and {@code myipc.shm.yields} (more spinning: fewer futex calls when both
+     * sides stream, more CPU burnt by a waiting side on a busy machine).
+     */
+    static final RingWaitPolicy POLICY = new RingWaitPolicy(
+            Integer.getInteger("myipc.shm.spins", RingWaitPolicy.DEFAULT.spins()),
+            Integer.getInteger("myipc.shm.yields", RingWaitPolicy.DEFAULT.yields()),
+            RingWaitPolicy.DEFAULT.sleepSliceNanos(), RingWaitPolicy.DEFAULT.livenessCheckNanos());
+
     final ShmAddress address;
     final RingSide side;
     final Path path;
@@ -60,7 +70,7 @@ final class ShmSegment implements AutoCloseable {
         this.fd = fd;
         this.mapping = mapping;
         this.ring = new SpscByteRing(mapping.control(), mapping.data(),
-                new FutexRingWaiter(mapping.address(), mapping.control()), RingWaitPolicy.DEFAULT);
+                new FutexRingWaiter(mapping.address(), mapping.control()), POLICY);
     }
 
     // ---- open ---------------------------------------------------------------------------------
