@@ -4,6 +4,7 @@ import static io.myipc.internal.ring.RingDescriptor.*;
 import static io.myipc.shm.internal.ShmNative.*;
 
 import io.myipc.IpcException;
+import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingFormatException;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaitPolicy;
@@ -351,7 +352,7 @@ final class ShmSegment implements AutoCloseable {
         if (errno == ENOSPC) {
             return new IpcException("no space for shared-memory segment " + address.path() + " of channel '"
                     + address.channel() + "': it needs " + size + " bytes (capacity " + address.capacity()
-                    + " + a 4 KiB header) and " + address.dir() + " is full (ENOSPC). Free space there (remove "
+                    + " + " + RingDescriptor.CONTROL_SIZE / 1024 + " KiB of control pages) and " + address.dir() + " is full (ENOSPC). Free space there (remove "
                     + "unused myipc-* files), enlarge the tmpfs (mount -o remount,size=...), or use a smaller "
                     + "capacity= (" + ShmAddress.CAPACITY_RULE + ")");
         }

@@ -11,56 +11,47 @@ import java.nio.ByteOrder;
  * the C header {@code myipc-kmod/include/uapi/myipc.h}: every field has a fixed offset, every word
  * is a naturally aligned little-endian 32- or 64-bit integer, so a plain C struct describes it.
  *
+ * <p>Each side writes only its own page: the producer the producer page and the data pages, the
+ * consumer the consumer page. A driver can therefore enforce the roles with page protections (the
+ * consumer maps the producer page and the data read-only, and the other way round); the wake-up
+ * protocol never writes the other side's page (see {@code myipc-shm/RING.md}).
+ *
  * <pre>
- *  offset   control page (CONTROL_SIZE = 4096 bytes, offset 0 of the mapping)
- *  0x000  +--------------------------------------------------------------------+
- *         | header line (written once by the creator, then read-only)          |
- *         |  0x000 u32 magic         0x4350494D, the bytes "MIPC"              |
- *         |  0x004 u32 version       LAYOUT_VERSION                            |
- *         |  0x008 u64 capacity      data bytes, a power of two, >= page size  |
- *         |  0x010 u32 data_offset   offset of the data area = CONTROL_SIZE    |
- *         |  0x014 u32 ready         0 while initialising, 1 = published       |
- *         |                          (release store, last write of the creator)|
- *         |  0x018 u32 flags         transport flags (0 for now)               |
- *         |  0x01C u32 closed_ends   ends that have closed (atomic add); the   |
- *         |                          end that makes it 2 removes the segment   |
- *  0x080  +--------------------------------------------------------------------+
- *         | producer line (written only by the producer)                       |
- *         |  0x080 u64 tail          free-running count of bytes published     |
- *  0x100  +--------------------------------------------------------------------+
- *         | consumer line (written only by the consumer)                       |
- *         |  0x100 u64 head          free-running count of bytes consumed      |
- *  0x180  +--------------------------------------------------------------------+
- *         | wait line (rarely written, read by the hot path of the other side) |
- *         |  0x180 u32 producer_sleeping  1 = producer announced it may sleep  |
- *         |  0x184 u32 consumer_sleeping  1 = consumer announced it may sleep  |
- *         |  0x188 u32 producer_state     END_ABSENT / END_OPEN / END_CLOSED   |
- *         |  0x18C u32 consumer_state     END_ABSENT / END_OPEN / END_CLOSED   |
- *  0x200  +--------------------------------------------------------------------+
- *         | end records (who holds each end; the shm transport fills them,     |
- *         | a driver may leave them zero). The pid word is claimed by CAS 0->pid |
- *         |  0x200 u32 producer_pid, 0x204 u32 reserved,                       |
- *         |  0x208 u64 producer_start_time (clock ticks after boot,            |
- *         |            field 22 of /proc/&lt;pid&gt;/stat)                          |
- *         |  0x240 u32 consumer_pid, 0x244 u32 reserved,                       |
- *         |  0x248 u64 consumer_start_time                                     |
- *  0x280  |  reserved, zero, up to CONTROL_SIZE                                |
- *  0x1000 +====================================================================+
- *         | data area, capacity bytes           (file/page offset 0x1000)      |
- *         +--------------------------------------------------------------------+
- *         | the same data pages mapped again    (virtual address only)         |
- *         +--------------------------------------------------------------------+
+ *  offset   page  what                                          written by
+ *  0x0000 +------ header page --------------------------------------------------------------+
+ *         | 0x000 u32 magic         0x4350494D, the bytes "MIPC"        creator               |
+ *         | 0x004 u32 version       LAYOUT_VERSION                      creator               |
+ *         | 0x008 u64 capacity      data bytes, power of two            creator               |
+ *         | 0x010 u32 data_offset   DATA_OFFSET (0x3000)                creator               |
+ *         | 0x014 u32 ready         0 -> 1, release store, last write   creator               |
+ *         | 0x018 u32 flags         0                                   creator               |
+ *         | 0x01C u32 closed_ends   atomic add on close (shm only)      each end              |
+ *         | 0x040 u32 producer_pid, 0x048 u64 producer_start_time       end records, shm only: |
+ *         | 0x080 u32 consumer_pid, 0x088 u64 consumer_start_time       pid claimed by CAS,    |
+ *         |                          start time = field 22 of /proc/&lt;pid&gt;/stat; a driver     |
+ *         |                          leaves them 0                                              |
+ *  0x1000 +------ producer page ------------------------------------------------------------+
+ *         | 0x1000 u64 tail               bytes published (free-running)       producer        |
+ *         | 0x1080 u32 producer_state     END_ABSENT / END_OPEN / END_CLOSED   producer        |
+ *         | 0x1084 u32 producer_sleeping  0 awake, else announcement number    producer        |
+ *         | 0x1088 u32 producer_wake_seq  bumped when the producer wakes the   producer        |
+ *         |                               consumer: the consumer's futex word                  |
+ *  0x2000 +------ consumer page ------------------------------------------------------------+
+ *         | 0x2000 u64 head               bytes consumed (free-running)        consumer        |
+ *         | 0x2080 u32 consumer_state                                          consumer        |
+ *         | 0x2084 u32 consumer_sleeping                                       consumer        |
+ *         | 0x2088 u32 consumer_wake_seq  the producer's futex word            consumer        |
+ *  0x3000 +====== data pages, capacity bytes (file offset 0x3000) ==========================+
+ *         |                                                                  producer        |
+ *         +------ the same data pages mapped again (virtual address only) -----------------+
  * </pre>
  *
- * <p>Producer and consumer lines are 128 bytes apart (two 64-byte cache lines, so the adjacent
- * line prefetcher does not pair them). Indices are free-running 64-bit counters; the byte at index
- * {@code i} lives at data offset {@code i & (capacity - 1)}. {@code tail - head} is the number of
- * readable bytes and is always in {@code [0, capacity]}. Because the data area is mapped twice back
- * to back, the range {@code [i & mask, (i & mask) + n)} is contiguous for every {@code n <=
- * capacity}.
- *
- * <p>The wait/wake protocol on the wait line is described in {@code myipc-shm/RING.md} and
- * implemented in {@link RingProducer} and {@link RingConsumer}.
+ * <p>The index of a side and its wait words are on different cache lines (0x80 apart), so the other
+ * side's load of the sleeping word on every commit or release does not miss because the index moved.
+ * Indices are free-running 64-bit counters; the byte at index {@code i} lives at data offset {@code
+ * i & (capacity - 1)}. {@code tail - head} is the number of readable bytes and is always in {@code
+ * [0, capacity]}. Because the data area is mapped twice back to back, the range {@code [i & mask,
+ * (i & mask) + n)} is contiguous for every {@code n <= capacity}.
  */
 public final class RingDescriptor {
     private RingDescriptor() {}
@@ -71,12 +62,14 @@ public final class RingDescriptor {
     public static final int LAYOUT_VERSION = 1;
     /** All words are little-endian (x86-64, arm64). */
     public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
-    /** Size of the control page; the data area starts here. */
-    public static final int CONTROL_SIZE = 4096;
-    /** Separation of the producer and consumer lines. */
-    public static final int LINE = 128;
+    /** Page size the layout is built from. */
+    public static final int PAGE = 4096;
+    /** Header, producer and consumer pages; the data area starts here. */
+    public static final int CONTROL_SIZE = 3 * PAGE;
+    /** Offset of the data area (= {@link #CONTROL_SIZE}). */
+    public static final int DATA_OFFSET = CONTROL_SIZE;
 
-    // header line
+    // header page
     public static final int MAGIC_OFFSET = 0x000;
     public static final int VERSION_OFFSET = 0x004;
     public static final int CAPACITY_OFFSET = 0x008;
@@ -84,23 +77,34 @@ public final class RingDescriptor {
     public static final int READY_OFFSET = 0x014;
     public static final int FLAGS_OFFSET = 0x018;
     public static final int CLOSED_ENDS_OFFSET = 0x01C;
+    public static final int PRODUCER_PID_OFFSET = 0x040;
+    public static final int PRODUCER_START_TIME_OFFSET = 0x048;
+    public static final int CONSUMER_PID_OFFSET = 0x080;
+    public static final int CONSUMER_START_TIME_OFFSET = 0x088;
 
-    // producer line
-    public static final int TAIL_OFFSET = 0x080;
-    // consumer line
-    public static final int HEAD_OFFSET = 0x100;
+    /** Offset of the producer page. */
+    public static final int PRODUCER_PAGE = 0x1000;
+    /** Offset of the consumer page. */
+    public static final int CONSUMER_PAGE = 0x2000;
 
-    // wait line
-    public static final int PRODUCER_SLEEPING_OFFSET = 0x180;
-    public static final int CONSUMER_SLEEPING_OFFSET = 0x184;
-    public static final int PRODUCER_STATE_OFFSET = 0x188;
-    public static final int CONSUMER_STATE_OFFSET = 0x18C;
+    // within a side's page
+    /** u64: tail on the producer page, head on the consumer page. */
+    public static final int INDEX_IN_PAGE = 0x000;
+    /** u32: END_ABSENT / END_OPEN / END_CLOSED. */
+    public static final int STATE_IN_PAGE = 0x080;
+    /** u32: 0 while awake, else the number of the side's current sleep announcement. */
+    public static final int SLEEPING_IN_PAGE = 0x084;
+    /** u32: bumped by this side each time it wakes the other side; the other side's futex word. */
+    public static final int WAKE_SEQ_IN_PAGE = 0x088;
 
-    // end records
-    public static final int PRODUCER_PID_OFFSET = 0x200;
-    public static final int PRODUCER_START_TIME_OFFSET = 0x208;
-    public static final int CONSUMER_PID_OFFSET = 0x240;
-    public static final int CONSUMER_START_TIME_OFFSET = 0x248;
+    public static final int TAIL_OFFSET = PRODUCER_PAGE + INDEX_IN_PAGE;
+    public static final int HEAD_OFFSET = CONSUMER_PAGE + INDEX_IN_PAGE;
+    public static final int PRODUCER_STATE_OFFSET = PRODUCER_PAGE + STATE_IN_PAGE;
+    public static final int CONSUMER_STATE_OFFSET = CONSUMER_PAGE + STATE_IN_PAGE;
+    public static final int PRODUCER_SLEEPING_OFFSET = PRODUCER_PAGE + SLEEPING_IN_PAGE;
+    public static final int CONSUMER_SLEEPING_OFFSET = CONSUMER_PAGE + SLEEPING_IN_PAGE;
+    public static final int PRODUCER_WAKE_SEQ_OFFSET = PRODUCER_PAGE + WAKE_SEQ_IN_PAGE;
+    public static final int CONSUMER_WAKE_SEQ_OFFSET = CONSUMER_PAGE + WAKE_SEQ_IN_PAGE;
 
     /** Values of the {@code *_state} words. */
     public static final int END_ABSENT = 0;
@@ -141,14 +145,27 @@ public final class RingDescriptor {
         }
     }
 
-    /** The offset of the state word of one end. */
-    public static int stateOffset(RingSide side) {
-        return side == RingSide.PRODUCER ? PRODUCER_STATE_OFFSET : CONSUMER_STATE_OFFSET;
+    /** The page a side writes. */
+    public static int pageOffset(RingSide side) {
+        return side == RingSide.PRODUCER ? PRODUCER_PAGE : CONSUMER_PAGE;
     }
 
-    /** The offset of the sleeping (futex) word of one end. */
+    /** The offset of the state word of one end. */
+    public static int stateOffset(RingSide side) {
+        return pageOffset(side) + STATE_IN_PAGE;
+    }
+
+    /** The offset of the sleeping (announcement) word of one end. */
     public static int sleepingOffset(RingSide side) {
-        return side == RingSide.PRODUCER ? PRODUCER_SLEEPING_OFFSET : CONSUMER_SLEEPING_OFFSET;
+        return pageOffset(side) + SLEEPING_IN_PAGE;
+    }
+
+    /**
+     * The offset of the wake sequence word that {@code side} bumps when it wakes its peer; the
+     * peer sleeps on it (FUTEX_WAIT on this word with the value it read before announcing).
+     */
+    public static int wakeSeqOffset(RingSide side) {
+        return pageOffset(side) + WAKE_SEQ_IN_PAGE;
     }
 
     /** The offset of the pid word of one end. */

@@ -21,6 +21,10 @@ abstract class RingHalf {
     private volatile boolean closed;
     private volatile boolean wakeupPending;
     private boolean peerDead;
+    /** Number of this side's last sleep announcement (never 0 when announced). */
+    private int announcement;
+    /** The peer's announcement this side last woke (so a burst of commits wakes it once). */
+    private int lastWokenAnnouncement;
     private long lastLivenessCheck = System.nanoTime();
 
     RingHalf(SpscByteRing ring, RingSide side) {
@@ -100,8 +104,12 @@ abstract class RingHalf {
                 Thread.yield();
                 continue;
             }
-            // 1. announce
-            ring.setSleeping(side, 1);
+            // 1. read the peer's wake sequence, then announce (the volatile store keeps the read before it)
+            int seq = ring.wakeSeq(side.peer());
+            if (++announcement == 0) {
+                announcement = 1;
+            }
+            ring.setSleeping(side, announcement);
             // 2. re-check; the fence orders our announcement before the loads below
             //    (pairs with the full fence of the other side between its publish and its check).
             VarHandle.fullFence();
@@ -110,12 +118,12 @@ abstract class RingHalf {
                 ring.setSleeping(side, 0);
                 continue;
             }
-            // 3. sleep; returns at once if the other side already took our announcement
+            // 3. sleep; returns at once if the peer bumped its wake sequence since we read it
             long slice = p.sleepSliceNanos();
             if (timed) {
                 slice = Math.min(slice, timeoutNanos - elapsed);
             }
-            ring.waiter.await(side, slice);
+            ring.waiter.await(side, seq, slice);
             ring.setSleeping(side, 0);
             long now = System.nanoTime();
             if (now - lastLivenessCheck >= p.livenessCheckNanos()) {
@@ -181,8 +189,22 @@ abstract class RingHalf {
         closed = true;
         ring.setState(side, RingDescriptor.END_CLOSED);
         VarHandle.fullFence();
-        ring.wakeIfSleeping(side.peer());
-        ring.wakeSelf(side);
+        wakePeerIfSleeping();
+        ring.waiter.interrupt(side);
+    }
+
+    /**
+     * Called after a publish (index or state) and a full fence: if the peer announced a sleep we
+     * have not answered yet, bump our wake sequence and wake it. The common streaming case is one
+     * load of a cache line nobody writes: no system call.
+     */
+    final void wakePeerIfSleeping() {
+        int a = ring.sleeping(side.peer());
+        if (a != 0 && a != lastWokenAnnouncement) {
+            lastWokenAnnouncement = a;
+            SpscByteRing.bumpWakeSeq(ring.control, side);
+            ring.waiter.wake(side.peer());
+        }
     }
 
     /**
@@ -191,7 +213,7 @@ abstract class RingHalf {
      */
     public final void wakeup() {
         wakeupPending = true;
-        ring.wakeSelf(side);
+        ring.waiter.interrupt(side);
     }
 
     /** The ring this half belongs to. */

@@ -5,24 +5,34 @@ import java.io.IOException;
 /**
  * How one end of a ring sleeps in the kernel and how the other end wakes it.
  *
- * <p>The ring itself does the announcing and re-checking (see {@code RING.md}): before calling
- * {@link #await} a side has stored 1 into its {@code *_sleeping} word of the wait line and has
- * re-checked the indices and states; the other side calls {@link #wake} only after it has seen that
- * 1 and swapped it to 0. An implementation must therefore only guarantee that {@code await} does
- * not sleep once the word no longer holds 1, and that {@code wake} ends a sleep that started while
- * it held 1. For {@code shm:} that is a shared futex on the word itself; for the driver it is an
- * ioctl that sleeps on the driver's wait queue.
+ * <p>The ring does the announcing and re-checking (see {@code RING.md}). A side that goes to sleep
+ * reads the peer's {@code wake_seq} word, stores a non-zero announcement in its own {@code
+ * sleeping} word, re-checks the indices, and calls {@link #await} with the {@code wake_seq} value it
+ * read. The other side, after publishing, sees the announcement, bumps its own {@code wake_seq} and
+ * calls {@link #wake}. Neither side writes the other's page. An implementation must guarantee that
+ * {@code await} does not sleep if the peer's {@code wake_seq} no longer holds {@code wakeSeq}, and
+ * that {@code wake} ends a sleep that started before the bump. For {@code shm:} that is a shared
+ * futex on the word; for the driver an ioctl that sleeps on its wait queue.
  */
 public interface RingWaiter {
 
     /**
-     * Sleeps while the {@code *_sleeping} word of {@code sleeper} holds 1, at most {@code
-     * timeoutNanos}. May return early (woken, signal, spurious); the caller re-checks.
+     * Sleeps while the {@code wake_seq} word of {@code sleeper.peer()} holds {@code wakeSeq}, at
+     * most {@code timeoutNanos}. May return early (woken, signal, spurious); the caller re-checks.
      */
-    void await(RingSide sleeper, long timeoutNanos) throws IOException;
+    void await(RingSide sleeper, int wakeSeq, long timeoutNanos) throws IOException;
 
-    /** Wakes a thread sleeping in {@link #await} for {@code sleeper}, if there is one. */
+    /**
+     * Called by the peer of {@code sleeper} after it bumped its {@code wake_seq}: wakes a thread
+     * sleeping in {@link #await} for {@code sleeper}.
+     */
     void wake(RingSide sleeper);
+
+    /**
+     * Called by another thread of the process that holds end {@code sleeper} (close, wakeup): makes
+     * a sleep of {@code sleeper} in {@link #await} return promptly, also one that is about to start.
+     */
+    void interrupt(RingSide sleeper);
 
     /**
      * Whether the process holding end {@code end} is still alive; asked between sleeps, at most

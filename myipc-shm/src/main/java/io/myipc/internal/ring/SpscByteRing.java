@@ -84,6 +84,8 @@ public final class SpscByteRing {
         LONG.set(control, HEAD_OFFSET, initialIndex);
         INT.set(control, PRODUCER_SLEEPING_OFFSET, 0);
         INT.set(control, CONSUMER_SLEEPING_OFFSET, 0);
+        INT.set(control, PRODUCER_WAKE_SEQ_OFFSET, 0);
+        INT.set(control, CONSUMER_WAKE_SEQ_OFFSET, 0);
         INT.set(control, PRODUCER_STATE_OFFSET, END_ABSENT);
         INT.set(control, CONSUMER_STATE_OFFSET, END_ABSENT);
         INT.set(control, CLOSED_ENDS_OFFSET, 0);
@@ -246,27 +248,31 @@ public final class SpscByteRing {
         LONG.setRelease(control, HEAD_OFFSET, head);
     }
 
-    /** Announce (1) or withdraw (0) a sleeper; volatile store, so it is ordered before the re-check. */
-    void setSleeping(RingSide side, int value) {
-        INT.setVolatile(control, sleepingOffset(side), value);
+    /**
+     * Announces a sleep (a non-zero announcement number) or withdraws it (0) on the side's own
+     * page; volatile store, so the wake sequence read before it stays before it.
+     */
+    void setSleeping(RingSide side, int announcement) {
+        INT.setVolatile(control, sleepingOffset(side), announcement);
+    }
+
+    /** The announcement word of a side (opaque load, after the caller's full fence). */
+    int sleeping(RingSide side) {
+        return (int) INT.getOpaque(control, sleepingOffset(side));
+    }
+
+    /** The wake sequence a side bumps when it wakes its peer (acquire load). */
+    int wakeSeq(RingSide side) {
+        return (int) INT.getAcquire(control, wakeSeqOffset(side));
     }
 
     /**
-     * Called by the side that just published (an index or a state) after a full fence: if the other
-     * side announced a sleep, take the announcement (1 -> 0) and wake it. The common streaming case
-     * is one plain load of a cache line nobody writes: no system call.
+     * Bumps the wake sequence word of {@code side} (atomic add, so a same-process {@link
+     * RingWaiter#interrupt} of the peer's sleeper, which also bumps it on {@code shm:}, is not
+     * lost). Returns the new value.
      */
-    void wakeIfSleeping(RingSide sleeper) {
-        int off = sleepingOffset(sleeper);
-        if ((int) INT.get(control, off) != 0 && INT.compareAndSet(control, off, 1, 0)) {
-            waiter.wake(sleeper);
-        }
-    }
-
-    /** Wakes our own sleeping thread, used when this end is closed by another thread. */
-    void wakeSelf(RingSide side) {
-        INT.setVolatile(control, sleepingOffset(side), 0);
-        waiter.wake(side);
+    public static int bumpWakeSeq(ByteBuffer control, RingSide side) {
+        return (int) INT.getAndAdd(control, wakeSeqOffset(side), 1) + 1;
     }
 
     IOException corrupt(long head, long tail) {

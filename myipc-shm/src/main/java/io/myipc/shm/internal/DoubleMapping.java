@@ -11,14 +11,15 @@ import java.nio.ByteBuffer;
  * A ring file mapped so its data pages appear twice back to back:
  *
  * <pre>
- *   base                 base+4096            base+4096+cap          base+4096+2cap
- *   | control page       | data (file 4096..) | data again (same pages) |
+ *   base                 base+C               base+C+cap             base+C+2cap
+ *   | control pages (C)  | data (file C..)    | data again (same pages) |
+ *   C = RingDescriptor.CONTROL_SIZE (0x3000: header, producer and consumer pages)
  * </pre>
  *
- * One {@code PROT_NONE} anonymous reservation of {@code 4096 + 2 x capacity} bytes first (so
- * nothing else can land in between), then the file's first {@code 4096 + capacity} bytes {@code
+ * One {@code PROT_NONE} anonymous reservation of {@code C + 2 x capacity} bytes first (so
+ * nothing else can land in between), then the file's first {@code C + capacity} bytes {@code
  * MAP_SHARED|MAP_FIXED} at {@code base}, then its data pages {@code MAP_SHARED|MAP_FIXED} again at
- * {@code base + 4096 + capacity}. {@link #close()} unmaps the whole range with one {@code munmap}.
+ * {@code base + C + capacity}. {@link #close()} unmaps the whole range with one {@code munmap}.
  */
 public final class DoubleMapping implements AutoCloseable {
     private final long base;
@@ -37,7 +38,7 @@ public final class DoubleMapping implements AutoCloseable {
         this.data = p.getByteBuffer(RingDescriptor.CONTROL_SIZE, 2 * capacity).order(RingDescriptor.BYTE_ORDER);
     }
 
-    /** Maps the control page and the data area of {@code fd} (at least {@code 4096 + capacity} bytes long). */
+    /** Maps the control page and the data area of {@code fd} (at least {@code C + capacity} bytes long). */
     public static DoubleMapping map(int fd, long capacity) throws IOException {
         RingDescriptor.checkCapacity(capacity);
         int page = getpagesize();

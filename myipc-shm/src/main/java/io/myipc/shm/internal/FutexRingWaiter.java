@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Sleeps on the {@code *_sleeping} words of a ring mapped from a shared file, with a shared (not
- * {@code FUTEX_PRIVATE_FLAG}) futex, so the sleeper and the waker may be different processes.
+ * Sleeps on the peer's {@code wake_seq} word of a ring mapped from a shared file, with a shared
+ * (not {@code FUTEX_PRIVATE_FLAG}) futex, so the sleeper and the waker may be different processes.
  * Liveness of the other end comes from the end records of the control page (pid and start time).
  */
 public final class FutexRingWaiter implements RingWaiter {
@@ -25,17 +25,8 @@ public final class FutexRingWaiter implements RingWaiter {
     }
 
     @Override
-    public void await(RingSide sleeper, long timeoutNanos) throws IOException {
-        long addr = controlAddress + RingDescriptor.sleepingOffset(sleeper);
-        long[] ts = {timeoutNanos / 1_000_000_000L, timeoutNanos % 1_000_000_000L};
-        long r = syscall(SYS_FUTEX, addr, FUTEX_WAIT, 1, ts, 0, 0);
-        if (r < 0) {
-            int e = errno();
-            // EAGAIN: the word is no longer 1 (we were woken before sleeping); ETIMEDOUT; EINTR: a signal
-            if (e != EAGAIN && e != ETIMEDOUT && e != EINTR) {
-                throw new IOException("futex wait failed: " + describe(e));
-            }
-        }
+    public void await(RingSide sleeper, int wakeSeq, long timeoutNanos) throws IOException {
+        futexWait(controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()), wakeSeq, timeoutNanos);
     }
 
     /** {@code FUTEX_WAIT} on any 32-bit word: sleeps while it holds {@code expected}, at most {@code timeoutNanos}. */
@@ -56,7 +47,14 @@ public final class FutexRingWaiter implements RingWaiter {
 
     @Override
     public void wake(RingSide sleeper) {
-        syscall(SYS_FUTEX, controlAddress + RingDescriptor.sleepingOffset(sleeper), FUTEX_WAKE, Integer.MAX_VALUE, null, 0, 0);
+        futexWake(controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()));
+    }
+
+    /** On shm both sides may write every page: bump the word our sleeper waits on, then wake it. */
+    @Override
+    public void interrupt(RingSide sleeper) {
+        SpscByteRing.bumpWakeSeq(control, sleeper.peer());
+        futexWake(controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()));
     }
 
     @Override

@@ -69,6 +69,8 @@ public final class ShmNative {
 
     public static native int munmap(long addr, long length);
 
+    public static native int mprotect(long addr, long length, int prot);
+
     public static native int unlink(String path);
 
     public static native int flock(int fd, int operation);
