@@ -2,6 +2,9 @@ package io.myipc.pipe;
 
 import io.myipc.Capability;
 import io.myipc.IpcConfigException;
+import io.myipc.internal.fd.FdReaderEnd;
+import io.myipc.internal.fd.FdWriterEnd;
+import io.myipc.internal.fd.FifoOpen;
 import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.OpenContext;
 import io.myipc.spi.ReaderEnd;
@@ -17,7 +20,7 @@ import java.util.Set;
 /**
  * {@code pipe:/absolute/path.fifo}: a POSIX named pipe (FIFO). The kernel copies the bytes (no zero-copy; claim and
  * view work with one copy in the API layer), wakes sleepers and gives EOF / EPIPE when the peer goes away, also when
- * it was killed.
+ * it was killed. The ends are the shared descriptor ends of {@link io.myipc.internal.fd}.
  */
 public final class PipeTransport implements Transport {
     static final List<TransportParameter> PARAMETERS = List.of(
@@ -50,13 +53,18 @@ public final class PipeTransport implements Transport {
     @Override
     public WriterEnd openWriter(ChannelAddress address, OpenContext context) throws IOException {
         FifoConfig cfg = FifoConfig.of(address);
-        return PipeWriterEnd.open(cfg, context);
+        PipeFiles.prepare(cfg);
+        int fd = FifoOpen.openWriter(cfg.path(), address, context);
+        PipeFiles.applySize(cfg, fd);
+        return new FdWriterEnd(fd, cfg.path(), address.describe());
     }
 
     @Override
     public ReaderEnd openReader(ChannelAddress address, OpenContext context) throws IOException {
         FifoConfig cfg = FifoConfig.of(address);
-        return PipeReaderEnd.open(cfg, context);
+        PipeFiles.prepare(cfg);
+        int fd = FifoOpen.openReader(cfg.path(), address, context);
+        return new FdReaderEnd(fd, cfg.path(), address.describe());
     }
 
     /** The parsed parameters of a {@code pipe:} URI. */

@@ -1,0 +1,140 @@
+package io.myipc.internal.fd;
+
+import io.myipc.internal.posix.Errno;
+import io.myipc.internal.posix.LibC;
+import io.myipc.internal.posix.NativeMemory;
+import io.myipc.internal.posix.Posix;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * What both ends over a FIFO-like descriptor share: the data descriptor (always {@code O_NONBLOCK}), an eventfd for
+ * wake-ups and the poll set over both.
+ *
+ * <p>Waking: a blocked call sits in {@code poll} on the data descriptor and on the eventfd. {@link #wakeup()} (from
+ * the closing or interrupting thread) writes the eventfd, so the call returns at once, with no polling slices and no
+ * CPU while idle. The eventfd is never drained: it is only written when the end is being closed or interrupted, and
+ * every later poll should return at once anyway. The data descriptor itself is closed only after the call left (the
+ * API layer defers {@link #close()}), so a descriptor number is never reused under a running poll.
+ */
+public abstract class FdEnd {
+    /** Size of the bounce buffer used for heap buffers. */
+    public static final int BOUNCE = 64 * 1024;
+
+    /** The data descriptor, non-blocking. */
+    protected final int fd;
+    /** The file for messages, e.g. {@code /dev/myipc0 (channel 'kmod:/dev/myipc0')}. */
+    protected final String name;
+    private final int efd;
+    private final ByteBuffer pollSet = NativeMemory.allocate(16); // two struct pollfd
+    private final long pollAddr = NativeMemory.address(pollSet);
+    private final ByteBuffer wakeValue = NativeMemory.allocate(8).putLong(0, 1);
+    private final long wakeAddr = NativeMemory.address(wakeValue);
+    private ByteBuffer bounce;
+    private long bounceAddr;
+    private ByteBuffer lastBuffer; // address cache for the caller's direct buffer
+    private long lastAddress;
+    private boolean closed;
+
+    /**
+     * Takes ownership of {@code fd} (already {@code O_NONBLOCK}); closes it if the eventfd cannot be created.
+     *
+     * @param path        the file, for messages
+     * @param description the channel, e.g. {@code ChannelAddress.describe()}
+     */
+    protected FdEnd(int fd, String path, String description) throws IOException {
+        this.fd = fd;
+        this.name = path + " (" + description + ")";
+        int e = LibC.eventfd(0, Posix.EFD_NONBLOCK | Posix.EFD_CLOEXEC);
+        if (e < 0) {
+            IOException ex = Errno.last("eventfd for", path);
+            LibC.close(fd);
+            throw ex;
+        }
+        this.efd = e;
+        pollSet.order(ByteOrder.nativeOrder());
+        pollSet.putInt(0, fd);
+        pollSet.putInt(8, efd);
+        pollSet.putShort(12, Posix.POLLIN);
+    }
+
+    /** The data descriptor (for transport-specific ioctls). */
+    public final int fd() {
+        return fd;
+    }
+
+    /**
+     * Polls the data descriptor for {@code events} and the eventfd. Returns the descriptor's revents, 0 on timeout,
+     * wake-up or {@code EINTR}. {@code timeoutNanos < 0} waits forever.
+     */
+    protected final int await(short events, long timeoutNanos) throws IOException {
+        int ms;
+        if (timeoutNanos < 0) {
+            ms = -1;
+        } else {
+            long m = (timeoutNanos + 999_999) / 1_000_000;
+            ms = (int) Math.min(m, Integer.MAX_VALUE);
+        }
+        pollSet.putShort(4, events);
+        pollSet.putShort(6, (short) 0);
+        pollSet.putShort(14, (short) 0);
+        int r = LibC.poll(pollAddr, 2, ms);
+        if (r < 0) {
+            int err = LibC.errno();
+            if (err == Errno.EINTR) {
+                return 0;
+            }
+            throw Errno.exception(err, "poll on", name);
+        }
+        if (pollSet.getShort(14) != 0) {
+            return 0; // woken
+        }
+        return pollSet.getShort(6);
+    }
+
+    /** Native address of {@code buf}'s position, or -1 if it is a heap buffer. */
+    protected final long addressOf(ByteBuffer buf) {
+        if (!buf.isDirect()) {
+            return -1;
+        }
+        if (buf != lastBuffer) {
+            lastAddress = NativeMemory.address(buf);
+            lastBuffer = buf;
+        }
+        return lastAddress + buf.position();
+    }
+
+    /** A direct buffer of {@link #BOUNCE} bytes for heap buffers, allocated on first use. */
+    protected final ByteBuffer bounce() {
+        if (bounce == null) {
+            bounce = NativeMemory.allocate(BOUNCE);
+            bounceAddr = NativeMemory.address(bounce);
+        }
+        return bounce;
+    }
+
+    protected final long bounceAddress() {
+        bounce();
+        return bounceAddr;
+    }
+
+    public final void wakeup() {
+        LibC.write(efd, wakeAddr, 8);
+    }
+
+    public final void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        int r = LibC.close(fd);
+        int err = r < 0 ? LibC.errno() : 0;
+        LibC.close(efd);
+        lastBuffer = null;
+        if (r < 0 && err != Errno.EINTR) {
+            throw Errno.exception(err, "close of", name);
+        }
+    }
+}
