@@ -38,8 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  *       file is unlinked and the open starts over;
  *   <li>rendezvous: after claiming, wait (futex on the peer's state word) until the peer end has
  *       claimed too, like opening a FIFO;
- *   <li>close: state CLOSED, count the closed end; the second end to close (or the only one, if the
- *       peer never came or died) unlinks the file; then unmap and close the descriptor.
+ *   <li>close: state CLOSED, count the closed end, unlink the file if the name still refers to it
+ *       (the first end to close removes it; the name is only needed to attach); then unmap and
+ *       close the descriptor.
  * </ul>
  */
 final class ShmSegment implements AutoCloseable {
@@ -363,8 +364,14 @@ final class ShmSegment implements AutoCloseable {
     // ---- close --------------------------------------------------------------------------------
 
     /**
-     * Marks our end closed, removes the file if we are the last end (or the peer never came or
-     * died), unmaps everything and closes the descriptor. The ring's buffers must no longer be used.
+     * Marks our end closed and removes the file, unmaps everything and closes the descriptor. The
+     * ring's buffers must no longer be used.
+     *
+     * <p>The first end to close removes the name: it is only needed to attach, and both ends keep
+     * their mappings. So a peer that is killed later leaves nothing behind in {@code /dev/shm}, and
+     * a new writer (reader) after this one starts a new segment instead of finding a half-used one.
+     * Only if both ends die without closing does a stale file stay; the next open of the name
+     * reclaims it.
      */
     @Override
     public synchronized void close() {
@@ -375,11 +382,9 @@ final class ShmSegment implements AutoCloseable {
         ByteBuffer c = mapping.control();
         ring.setState(side, END_CLOSED);
         FutexRingWaiter.futexWake(mapping.controlAddress(stateOffset(side)));
-        int before = SpscByteRing.countClosedEnd(c);
-        RingSide peer = side.peer();
-        boolean last = before >= 1 || SpscByteRing.state(c, peer) == END_ABSENT || !isLive(c, peer)
-                && SpscByteRing.state(c, peer) != END_CLOSED;
-        if (last && flock(fd, LOCK_EX) == 0) {
+        SpscByteRing.countClosedEnd(c);
+        // LOCK_EX: no opener is between its open and its claim; same inode: never remove a newer file
+        if (flock(fd, LOCK_EX) == 0) {
             if (sameFile(fd, path)) {
                 unlink(path.toString());
             }

@@ -23,6 +23,9 @@ final class ShmChannels {
             throw new UncheckedIOException(e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (Boolean.getBoolean("myipc.test.keep")) {
+                return; // -Dmyipc.test.keep=true: leave the directory for inspection
+            }
             try (Stream<Path> s = Files.walk(DIR)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {

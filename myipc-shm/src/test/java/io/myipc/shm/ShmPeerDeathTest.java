@@ -69,6 +69,27 @@ class ShmPeerDeathTest {
     }
 
     @Test
+    void closingOneEndRemovesTheNameSoAPeerKilledLaterLeavesNothingBehind() throws Exception {
+        String uri = "shm:early-close?capacity=64KiB&dir=" + dir;
+        Process child = ShmChild.start("writer-hang", uri, "10");
+        try {
+            try (IpcReader r = IpcChannels.openReader(uri, Duration.ofSeconds(30))) {
+                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+                assertThat(out.readLine()).isEqualTo("wrote");
+                assertThat(ShmTestDirs.list(dir)).containsExactly("myipc-early-close");
+            }
+            assertThat(child.isAlive()).isTrue();
+            assertThat(ShmTestDirs.list(dir)).isEmpty(); // removed by our close, while the writer still runs
+            // a new reader does not find the old, half-used segment: it starts a new one and waits for a writer
+            assertThatThrownBy(() -> IpcChannels.openReader(uri, Duration.ofMillis(300)))
+                    .hasMessageContaining("timed out");
+        } finally {
+            child.destroyForcibly().waitFor(); // dies without closing its end
+        }
+        assertThat(ShmTestDirs.list(dir)).isEmpty();
+    }
+
+    @Test
     void writerGetsPeerClosedWithinASecondWhenTheReaderIsKilled() throws Exception {
         String uri = "shm:killr?capacity=64KiB&dir=" + dir;
         Process child = ShmChild.start("reader-hang", uri);

@@ -25,7 +25,7 @@ import java.nio.ByteOrder;
  *         | 0x010 u32 data_offset   DATA_OFFSET (0x3000)                creator               |
  *         | 0x014 u32 ready         0 -> 1, release store, last write   creator               |
  *         | 0x018 u32 flags         0                                   creator               |
- *         | 0x01C u32 closed_ends   atomic add on close (shm only)      each end              |
+ *         | 0x01C u32 closed_ends   closed ends, atomic add (shm only)  each end              |
  *         | 0x040 u32 producer_pid, 0x048 u64 producer_start_time       end records, shm only: |
  *         | 0x080 u32 consumer_pid, 0x088 u64 consumer_start_time       pid claimed by CAS,    |
  *         |                          start time = field 22 of /proc/&lt;pid&gt;/stat; a driver     |

@@ -100,10 +100,7 @@ public final class SpscByteRing {
         INT.setRelease(control, READY_OFFSET, READY);
     }
 
-    /**
-     * Counts one more closed end ({@code closed_ends}, atomic add) and returns how many had closed
-     * before. The end that sees 1 closed last and removes the backing object.
-     */
+    /** Counts one more closed end ({@code closed_ends}, atomic add); returns how many had closed before. */
     public static int countClosedEnd(ByteBuffer control) {
         return (int) INT.getAndAdd(control, CLOSED_ENDS_OFFSET, 1);
     }
