@@ -40,7 +40,10 @@ struct opts {
 	int cpu_a, cpu_b;	/* CPUs used for the two sides */
 	int quick;
 	int inject_corruption;
-	long spin_before_sleep;	/* shm: spins before the futex wait in sleep mode */
+	int inject_stall;	/* test: the ponger never answers */
+	long spin_before_sleep;
+	long timeout;		/* seconds per measurement, 0 = none */
+	int scaled;		/* budgets scaled down for emulation */	/* shm: spins before the futex wait in sleep mode */
 	const char *devs[MAX_DEVS];
 	int ndevs;
 	const char *out;

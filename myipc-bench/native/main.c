@@ -92,6 +92,7 @@ static void write_json(FILE *f)
 		O.quick ? "true" : "false", (unsigned long long)O.bytes, (unsigned long long)O.verify_bytes);
 	fprintf(f, "    \"rtt_count\": %ld,\n    \"warmup\": %ld,\n    \"rate_seconds\": %g,\n",
 		O.rtt_count, O.warmup, O.rate_seconds);
+	fprintf(f, "    \"scaled_for_emulation\": %s,\n    \"timeout_s\": %ld,\n", O.scaled ? "true" : "false", O.timeout);
 	fprintf(f, "    \"spin_before_sleep\": %ld,\n    \"inject_corruption\": %s,\n", O.spin_before_sleep,
 		O.inject_corruption ? "true" : "false");
 	fputs("    \"sizes\": [", f);
@@ -320,9 +321,11 @@ static void usage(FILE *f)
 		"  --cpus A,B           the CPUs to use (default: the first two this process may use)\n"
 		"  --dev /dev/myipc0[,/dev/myipc1]    driver devices (two for ping-pong)\n"
 		"  --spin-before-sleep N   shm, sleep style: spins before each futex wait (default 0)\n"
+		"  --timeout 600        seconds one measurement may take before it is stopped (0: never)\n"
 		"  --quick              small budgets: the whole run in well under a minute\n"
 		"  --out file.json      write the result document there\n"
 		"  --inject-corruption  flip one byte in every correctness pass (it must then fail)\n"
+		"  --inject-stall       (test) the echoing side never answers: the watchdog must stop it\n"
 		"  --self-test          tiny run of every transport, TAP-like output\n"
 		"  --list               list the transports and what each measures\n");
 }
@@ -394,6 +397,15 @@ static void default_cpus(void)
 
 static int failures;
 
+static const char *rate_name(long rate, char *b, size_t n)
+{
+	if (rate)
+		snprintf(b, n, "%ld/s", rate);
+	else
+		snprintf(b, n, "max");
+	return b;
+}
+
 static void fail(const char *what, const char *msg)
 {
 	failures++;
@@ -454,7 +466,7 @@ static void run_transport(const struct transport *t)
 	if (in_list(O.metrics, "rate") && can_pingpong(t)) {
 		for (int spin = 0; spin < 2; spin++) {
 			for (int i = 0; i < O.nrates; i++) {
-				progress("%s: rate %ld/s %s, %.2f s", t->name, O.rates[i], spin ? "spin" : "sleep",
+				progress("%s: rate %s %s, %.2f s", t->name, rate_name(O.rates[i], s, sizeof(s)), spin ? "spin" : "sleep",
 					 O.rate_seconds);
 				if (run_rate(t, spin, O.rates[i], O.rate_seconds, verified, err, sizeof(err))) {
 					snprintf(what, sizeof(what), "%s rate %ld %s", t->name, O.rates[i],
@@ -595,7 +607,7 @@ static int self_test(void)
 int main(int argc, char **argv)
 {
 	enum { OPT_TRANSPORTS = 256, OPT_METRICS, OPT_SIZES, OPT_BYTES, OPT_VBYTES, OPT_RTT, OPT_WARM,
-	       OPT_RATES, OPT_RSEC, OPT_PLACE, OPT_CPUS, OPT_DEV, OPT_SPIN, OPT_QUICK, OPT_OUT, OPT_INJECT,
+	       OPT_RATES, OPT_RSEC, OPT_PLACE, OPT_CPUS, OPT_DEV, OPT_SPIN, OPT_TIMEOUT, OPT_QUICK, OPT_OUT, OPT_INJECT, OPT_STALL,
 	       OPT_SELF, OPT_LIST, OPT_HELP };
 	static const struct option lo[] = {
 		{ "transports", 1, 0, OPT_TRANSPORTS }, { "metrics", 1, 0, OPT_METRICS },
@@ -604,15 +616,16 @@ int main(int argc, char **argv)
 		{ "warmup", 1, 0, OPT_WARM }, { "rates", 1, 0, OPT_RATES },
 		{ "rate-seconds", 1, 0, OPT_RSEC }, { "placement", 1, 0, OPT_PLACE },
 		{ "cpus", 1, 0, OPT_CPUS }, { "dev", 1, 0, OPT_DEV },
-		{ "spin-before-sleep", 1, 0, OPT_SPIN }, { "quick", 0, 0, OPT_QUICK },
+		{ "spin-before-sleep", 1, 0, OPT_SPIN }, { "timeout", 1, 0, OPT_TIMEOUT }, { "quick", 0, 0, OPT_QUICK },
 		{ "out", 1, 0, OPT_OUT }, { "inject-corruption", 0, 0, OPT_INJECT },
+		{ "inject-stall", 0, 0, OPT_STALL },
 		{ "self-test", 0, 0, OPT_SELF }, { "list", 0, 0, OPT_LIST }, { "help", 0, 0, OPT_HELP },
 		{ 0, 0, 0, 0 }
 	};
 	const char *sizes = NULL, *rates = NULL, *bytes = NULL, *vbytes = NULL, *cpus = NULL;
 	long rtt = -1, warm = -1;
 	double rsec = -1;
-	int self = 0, c;
+	int self = 0, c, timeout_set = 0;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
@@ -645,9 +658,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_SPIN: O.spin_before_sleep = strtol(optarg, NULL, 10); break;
+		case OPT_TIMEOUT: O.timeout = strtol(optarg, NULL, 10); if (O.timeout < 0) die("--timeout: seconds >= 0, not '%s'", optarg); timeout_set = 1; break;
 		case OPT_QUICK: O.quick = 1; break;
 		case OPT_OUT: O.out = optarg; break;
 		case OPT_INJECT: O.inject_corruption = 1; break;
+		case OPT_STALL: O.inject_stall = 1; break;
 		case OPT_SELF: self = 1; break;
 		case OPT_LIST:
 			for (int i = 0; i < NTRANSPORTS; i++)
@@ -690,6 +705,21 @@ int main(int argc, char **argv)
 	O.rtt_count = rtt > 0 ? rtt : O.quick ? 10000 : 100000;
 	O.warmup = warm >= 0 ? warm : (O.rtt_count / 10 < 10000 ? O.rtt_count / 10 : 10000);
 	O.rate_seconds = rsec > 0 ? rsec : O.quick ? 0.15 : 1.0;
+	if (!timeout_set)
+		O.timeout = 600;
+	env_init();
+	if (env_emulated() && !self) {
+		/* software emulation runs 10-100x slower: scale what was not given */
+		O.scaled = 1;
+		if (!bytes)
+			O.bytes /= 8;
+		if (!vbytes)
+			O.verify_bytes /= 4;
+		if (rtt <= 0)
+			O.rtt_count /= 10;
+		if (warm < 0)
+			O.warmup = O.rtt_count / 10;
+	}
 
 	default_cpus();
 	if (cpus) {
@@ -706,13 +736,13 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_TIMERSLACK, 1UL);	/* paced sends wake on time, not 50 us late */
-	env_init();
 
 	if (self)
 		return self_test();
 
 	if (env_emulated())
-		progress("running under emulation (QEMU TCG): only ratios within one run mean anything");
+		progress("running under emulation (QEMU TCG): only ratios within one run mean anything%s",
+			 O.scaled ? "; budgets not given as options are scaled down (bytes /8, verify bytes /4, round trips /10)" : "");
 	progress("placement %s, cpus %d,%d; %llu bytes per throughput point, %ld round trips%s", placement(),
 		 O.cpu_a, O.same_core ? O.cpu_a : O.cpu_b, (unsigned long long)O.bytes, O.rtt_count,
 		 O.quick ? " (--quick)" : "");

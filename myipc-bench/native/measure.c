@@ -61,6 +61,21 @@ static void child_fail(struct ctx *x, const char *fmt, ...)
 	x->sh->failed = 1;
 }
 
+/*
+ * The watchdog: a measurement that makes no progress for --timeout seconds
+ * (a transport that lost a wake-up, say) kills the child; the parent's
+ * blocked call then fails (EINTR, end of file or EPIPE) and the run goes on.
+ */
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+	if (peer_pid > 0)
+		kill(peer_pid, SIGKILL);
+}
+
 static void ready(struct ctx *x)
 {
 	char c = 'r';
@@ -126,17 +141,35 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 	peer_pid = pid;
 	close(x->ctl[1]);
 	x->err[0] = 0;
+	if (O.timeout > 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_alarm;	/* no SA_RESTART: blocked calls return EINTR */
+		sigaction(SIGALRM, &sa, NULL);
+		timed_out = 0;
+		alarm((unsigned int)O.timeout);
+	}
 	if (pin_to(O.cpu_a)) {
 		snprintf(x->err, sizeof(x->err), "sched_setaffinity(cpu %d): %s", O.cpu_a, strerror(errno));
 		rc = -1;
 	} else {
 		rc = parent(x);
 	}
+	alarm(0);
 	if (rc)
 		kill(pid, SIGKILL);
 	if (!peer_reaped_status(&st))
 		waitpid(pid, &st, 0);
 	peer_pid = 0;
+	if (timed_out) {
+		snprintf(err, elen, "no result after %ld s: stopped by the watchdog (--timeout); last error: %.150s",
+			 O.timeout, x->sh->failed ? x->sh->msg : x->err);
+		x->res = *x->sh;
+		munmap(x->sh, sizeof(*x->sh));
+		x->sh = NULL;
+		return -1;
+	}
 	close(x->ctl[0]);
 	if (x->sh->failed) {
 		snprintf(err, elen, "%s", x->sh->msg);
@@ -344,6 +377,9 @@ static int pp_child(struct ctx *x)
 		return -1;
 	}
 	ready(x);
+	if (O.inject_stall)
+		for (;;)
+			pause();	/* a peer that never answers: the watchdog's test */
 	for (;;) {
 		uint8_t v, *p;
 		ssize_t k = chan_recv(&x->a, &v, 1);
@@ -401,6 +437,7 @@ static int pp_parent(struct ctx *x)
 {
 	uint64_t t0, c0, interval = x->rate ? 1000000000ull / (uint64_t)x->rate : 0;
 	uint64_t limit = (uint64_t)(x->seconds * 1e9);
+	uint64_t limit_paced = interval ? (uint64_t)x->count * interval + 250000000ull : 0;
 	long i;
 
 	if (chan_end(&x->a, END_W, x->spin, x->err, sizeof(x->err)) ||
@@ -417,6 +454,9 @@ static int pp_parent(struct ctx *x)
 		if (interval) {
 			/* the intended send time: latency counts from here (no coordinated omission) */
 			start = t0 + (uint64_t)i * interval;
+			/* a transport far behind its schedule: stop at 4x the planned time */
+			if (i && now_ns() - t0 > 4 * limit_paced)
+				break;
 			if (now_ns() < start) {
 				struct timespec ts = { (time_t)(start / 1000000000ull),
 						       (long)(start % 1000000000ull) };

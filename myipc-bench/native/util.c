@@ -84,11 +84,15 @@ void die(const char *fmt, ...)
 	exit(2);
 }
 
+static uint64_t t_first;
+
 void progress(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bench-c: ", stderr);
+	if (!t_first)
+		t_first = now_ns();
+	fprintf(stderr, "bench-c: [%6.1fs] ", (double)(now_ns() - t_first) / 1e9);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
