@@ -233,8 +233,10 @@ static void print_tables(void)
 				printf(" %10s", "-");
 			}
 		}
-		printf(" %10.0f %10.0f %s\n", last ? last->cpu_w : 0.0,
-		       last && !isnan(last->cpu_r) ? last->cpu_r : 0.0, r->verified > 0 ? "yes" : "NO");
+		snprintf(a[0], 24, "%.0f", last ? last->cpu_w : NAN);
+		snprintf(a[1], 24, "%.0f", last && !isnan(last->cpu_r) ? last->cpu_r : NAN);
+		printf(" %10s %10s %s\n", strcmp(a[0], "nan") ? a[0] : "-", strcmp(a[1], "nan") ? a[1] : "-",
+		       r->verified > 0 ? "yes" : "NO");
 	}
 	any = 0;
 	for (int i = 0; i < nrecs; i++) {

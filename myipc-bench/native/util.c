@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -279,6 +280,30 @@ void env_json(FILE *f)
 	json_str(f, "gcc " __VERSION__);
 	fputs(",\n    \"loadavg_at_start\": ", f);
 	json_str(f, env_load);
+	/* the driver's module parameters (buf_size, sync=...), when it is loaded */
+	DIR *d = opendir("/sys/module/myipc/parameters");
+
+	if (d) {
+		struct dirent *de;
+		int first = 1;
+
+		fputs(",\n    \"myipc_module_params\": {", f);
+		while ((de = readdir(d))) {
+			char path[512], val[128];
+
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/sys/module/myipc/parameters/%.200s", de->d_name);
+			read_line(path, val, sizeof(val));
+			fputs(first ? "" : ", ", f);
+			first = 0;
+			json_str(f, de->d_name);
+			fputs(": ", f);
+			json_str(f, val);
+		}
+		closedir(d);
+		fputs("}", f);
+	}
 	fputs(",\n    \"date\": ", f);
 	json_str(f, when);
 	fputs(",\n", f);
