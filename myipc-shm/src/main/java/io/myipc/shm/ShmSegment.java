@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  *       close the descriptor.
  * </ul>
  */
-final class ShmSegment implements AutoCloseable {
+final class ShmSegment implements java.io.Closeable {
     private static final long NOT_READY_GRACE_NANOS = 1_000_000_000L;
     private static final long SLICE_NANOS = 50_000_000L;
 
@@ -328,6 +328,18 @@ final class ShmSegment implements AutoCloseable {
         }
     }
 
+    private static boolean lockWithin(int fd, int op, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (flock(fd, op | LOCK_NB) != 0) {
+            int e = errno();
+            if ((e != EWOULDBLOCK && e != EINTR) || System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+        return true;
+    }
+
     private static boolean sameFile(int fd, Path path) {
         try {
             Map<String, Object> ours = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:dev,ino");
@@ -383,8 +395,10 @@ final class ShmSegment implements AutoCloseable {
         ring.setState(side, END_CLOSED);
         FutexRingWaiter.futexWake(mapping.controlAddress(stateOffset(side)));
         SpscByteRing.countClosedEnd(c);
-        // LOCK_EX: no opener is between its open and its claim; same inode: never remove a newer file
-        if (flock(fd, LOCK_EX) == 0) {
+        // LOCK_EX: no opener is between its open and its claim; same inode: never remove a newer file.
+        // Bounded: a stopped process holding the lock must not hang close (the file then stays as a
+        // stale segment, reclaimed by the next open).
+        if (lockWithin(fd, LOCK_EX, 1_000_000_000L)) {
             if (sameFile(fd, path)) {
                 unlink(path.toString());
             }

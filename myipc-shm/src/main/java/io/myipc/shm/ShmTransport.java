@@ -1,7 +1,9 @@
 package io.myipc.shm;
 
 import io.myipc.Capability;
+import io.myipc.internal.ring.RingReaderEnd;
 import io.myipc.internal.ring.RingSide;
+import io.myipc.internal.ring.RingWriterEnd;
 import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.OpenContext;
 import io.myipc.spi.ReaderEnd;
@@ -53,12 +55,15 @@ public final class ShmTransport implements Transport {
     @Override
     public WriterEnd openWriter(ChannelAddress address, OpenContext context) throws IOException {
         ShmAddress a = ShmAddress.parse(address);
-        return new ShmWriterEnd(ShmSegment.open(a, RingSide.PRODUCER, context));
+        ShmSegment seg = ShmSegment.open(a, RingSide.PRODUCER, context);
+        return new RingWriterEnd(seg.ring.producer(), seg, address.describe(),
+                () -> "its process " + seg.pid(RingSide.CONSUMER));
     }
 
     @Override
     public ReaderEnd openReader(ChannelAddress address, OpenContext context) throws IOException {
         ShmAddress a = ShmAddress.parse(address);
-        return new ShmReaderEnd(ShmSegment.open(a, RingSide.CONSUMER, context));
+        ShmSegment seg = ShmSegment.open(a, RingSide.CONSUMER, context);
+        return new RingReaderEnd(seg.ring.consumer(), seg);
     }
 }

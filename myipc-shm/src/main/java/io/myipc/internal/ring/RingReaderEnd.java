@@ -1,21 +1,29 @@
-package io.myipc.shm;
+package io.myipc.internal.ring;
 
-import io.myipc.internal.ring.RingConsumer;
 import io.myipc.spi.ReaderEnd;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 
-/** Reader end of a {@code shm:} channel: the consumer half of the segment's ring. */
-final class ShmReaderEnd implements ReaderEnd {
-    private final ShmSegment segment;
+/**
+ * The SPI reader end over the consumer half of a ring, for every transport whose ring is shared
+ * memory ({@code shm:}, {@code kmod:} in mmap mode). Views are read-only slices of the
+ * double-mapped data area, so they are contiguous even across the wrap.
+ */
+public final class RingReaderEnd implements ReaderEnd {
     private final RingConsumer consumer;
     private final ByteBuffer data;
+    private final Closeable resources;
 
-    ShmReaderEnd(ShmSegment segment) {
-        this.segment = segment;
-        this.consumer = segment.ring.consumer();
-        this.data = segment.ring.data();
+    /**
+     * @param consumer the consumer half
+     * @param resources closed after the half (mapping, descriptor)
+     */
+    public RingReaderEnd(RingConsumer consumer, Closeable resources) {
+        this.consumer = consumer;
+        this.data = consumer.ring().data();
+        this.resources = resources;
     }
 
     @Override
@@ -45,8 +53,7 @@ final class ShmReaderEnd implements ReaderEnd {
         } else if (n < minBytes) {
             return null;
         }
-        // contiguous even across the wrap: double mapping
-        return data.slice(consumer.readOffset(), n).asReadOnlyBuffer();
+        return data.slice(consumer.readOffset(), n).asReadOnlyBuffer(); // contiguous: double mapping
     }
 
     @Override
@@ -65,8 +72,8 @@ final class ShmReaderEnd implements ReaderEnd {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         consumer.close();
-        segment.close();
+        resources.close();
     }
 }

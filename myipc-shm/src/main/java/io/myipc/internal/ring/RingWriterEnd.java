@@ -1,24 +1,38 @@
-package io.myipc.shm;
+package io.myipc.internal.ring;
 
 import io.myipc.PeerClosedException;
-import io.myipc.internal.ring.RingProducer;
-import io.myipc.internal.ring.RingSide;
 import io.myipc.spi.WriterEnd;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 
-/** Writer end of a {@code shm:} channel: the producer half of the segment's ring. */
-final class ShmWriterEnd implements WriterEnd {
-    private final ShmSegment segment;
+/**
+ * The SPI writer end over the producer half of a ring, for every transport whose ring is shared
+ * memory ({@code shm:}, {@code kmod:} in mmap mode). Claims are slices of the double-mapped data
+ * area, so they are contiguous even across the wrap.
+ */
+public final class RingWriterEnd implements WriterEnd {
     private final RingProducer producer;
     private final ByteBuffer data;
+    private final Closeable resources;
+    private final String channel;
+    private final Supplier<String> deadPeer;
     private int claimed;
 
-    ShmWriterEnd(ShmSegment segment) {
-        this.segment = segment;
-        this.producer = segment.ring.producer();
-        this.data = segment.ring.data();
+    /**
+     * @param producer the producer half
+     * @param resources closed after the half (mapping, descriptor)
+     * @param channel how error messages name the channel, e.g. {@code channel 'orders' (shm:orders)}
+     * @param deadPeer describes the reader's process for the message when it died without closing
+     */
+    public RingWriterEnd(RingProducer producer, Closeable resources, String channel, Supplier<String> deadPeer) {
+        this.producer = producer;
+        this.data = producer.ring().data();
+        this.resources = resources;
+        this.channel = channel;
+        this.deadPeer = deadPeer;
     }
 
     @Override
@@ -60,7 +74,7 @@ final class ShmWriterEnd implements WriterEnd {
     }
 
     @Override
-    public void commit(int n) throws IOException {
+    public void commit(int n) {
         if (n < 0 || n > claimed) {
             throw new IllegalArgumentException("commit(" + n + ") but only " + claimed + " bytes were claimed");
         }
@@ -79,17 +93,14 @@ final class ShmWriterEnd implements WriterEnd {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         producer.close();
-        segment.close();
+        resources.close();
     }
 
     private PeerClosedException peerClosed() {
-        String why = producer.isPeerDead()
-                ? "its process " + segment.pid(RingSide.CONSUMER) + " died without closing"
-                : "it closed";
-        return new PeerClosedException("the reader of channel '" + segment.address.channel() + "' ("
-                + segment.address.uri() + ") is gone (" + why + "); bytes not yet read are lost. Close this writer; "
-                + "open both ends again to start a new stream");
+        String why = producer.isPeerDead() ? deadPeer.get() + " died without closing" : "it closed";
+        return new PeerClosedException("the reader of " + channel + " is gone (" + why
+                + "); bytes not yet read are lost. Close this writer; open both ends again to start a new stream");
     }
 }
