@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** A parsed {@code shm:<name>?capacity=..&dir=..&mode=..} address. */
-record ShmAddress(String uri, String channel, String name, Path dir, long capacity, boolean capacityGiven, int mode) {
+record ShmAddress(String uri, String channel, String describe, String name, Path dir, long capacity, boolean capacityGiven, int mode) {
 
     static final String DEFAULT_DIR = "/dev/shm";
     static final String DIR_PROPERTY = "myipc.shm.dir";
@@ -21,8 +21,8 @@ record ShmAddress(String uri, String channel, String name, Path dir, long capaci
     static ShmAddress parse(ChannelAddress a) throws IpcConfigException {
         String name = a.target();
         if (!NAME.matcher(name).matches()) {
-            throw new IpcConfigException("shm channel name '" + name + "' of channel '" + a.channel() + "' (" + a.uri()
-                    + ") is invalid: it must be " + NAME_RULE + ", e.g. shm:orders?capacity=1MiB");
+            throw new IpcConfigException("shm segment name '" + name + "' of " + a.describe()
+                    + " is invalid: it must be " + NAME_RULE + ", e.g. shm:orders?capacity=1MiB");
         }
         long capacity = a.sizeParam("capacity", DEFAULT_CAPACITY, RingDescriptor.MIN_CAPACITY, RingDescriptor.MAX_CAPACITY);
         if (Long.bitCount(capacity) != 1) {
@@ -35,7 +35,7 @@ record ShmAddress(String uri, String channel, String name, Path dir, long capaci
                     + ", or system property " + DIR_PROPERTY + ")");
         }
         int mode = a.modeParam("mode", 0600);
-        return new ShmAddress(a.uri(), a.channel(), name, dir, capacity, a.params().containsKey("capacity"), mode);
+        return new ShmAddress(a.uri(), a.channel(), a.describe(), name, dir, capacity, a.params().containsKey("capacity"), mode);
     }
 
     Path path() {

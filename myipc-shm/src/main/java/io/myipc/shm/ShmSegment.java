@@ -204,16 +204,16 @@ final class ShmSegment implements java.io.Closeable {
                 try {
                     capacity = SpscByteRing.checkHeader(h);
                 } catch (RingFormatException e) {
-                    throw new IpcException("cannot use shared-memory segment " + address.path() + " for channel '"
-                            + address.channel() + "': " + e.getMessage() + ". If no program uses it any more, remove "
+                    throw new IpcException("cannot use shared-memory segment " + address.path() + " for "
+                            + address.describe() + ": " + e.getMessage() + ". If no program uses it any more, remove "
                             + "the file and open again.");
                 }
             } finally {
                 munmap(hdr, CONTROL_SIZE);
             }
             if (address.capacityGiven() && capacity != address.capacity()) {
-                throw new IpcException("shared-memory segment " + address.path() + " of channel '" + address.channel()
-                        + "' exists with capacity " + capacity + " bytes, but " + address.uri() + " asks for "
+                throw new IpcException("shared-memory segment " + address.path() + " of " + address.describe()
+                        + " exists with capacity " + capacity + " bytes, but " + address.uri() + " asks for "
                         + address.capacity() + ": give both ends the same capacity= (or leave it out on one end)");
             }
             if (size < backingSize(capacity)) {
@@ -247,11 +247,11 @@ final class ShmSegment implements java.io.Closeable {
                 String role = side == RingSide.PRODUCER ? "writer" : "reader";
                 String peerRole = side == RingSide.PRODUCER ? "reader" : "writer";
                 if (isLive(c, side)) {
-                    throw new IpcException("channel '" + address.channel() + "' (" + address.uri() + ") already has a "
+                    throw new IpcException(address.describe() + " already has a "
                             + role + " (pid " + SpscByteRing.ownerPid(c, side) + "): a channel has one writer and one "
                             + "reader; close the other " + role + " first");
                 }
-                throw new IpcException("channel '" + address.channel() + "' (" + address.uri() + ") is still held by its "
+                throw new IpcException(address.describe() + " is still held by its "
                         + peerRole + " (pid " + SpscByteRing.ownerPid(c, side.peer()) + ") whose " + role
                         + " has gone; open a new " + role + " after that " + peerRole + " has closed");
             } finally {
@@ -357,14 +357,14 @@ final class ShmSegment implements java.io.Closeable {
             case ENOSPC -> ": " + address.dir() + " is full";
             default -> "";
         };
-        return new IpcException("cannot " + what + " shared-memory segment " + address.path() + " for channel '"
-                + address.channel() + "': " + describe(errno) + hint);
+        return new IpcException("cannot " + what + " shared-memory segment " + address.path() + " for "
+                + address.describe() + ": " + describe(errno) + hint);
     }
 
     private static IpcException spaceError(ShmAddress address, long size, int errno) {
         if (errno == ENOSPC) {
-            return new IpcException("no space for shared-memory segment " + address.path() + " of channel '"
-                    + address.channel() + "': it needs " + size + " bytes (capacity " + address.capacity()
+            return new IpcException("no space for shared-memory segment " + address.path() + " of "
+                    + address.describe() + ": it needs " + size + " bytes (capacity " + address.capacity()
                     + " + " + RingDescriptor.CONTROL_SIZE / 1024 + " KiB of control pages) and " + address.dir() + " is full (ENOSPC). Free space there (remove "
                     + "unused myipc-* files), enlarge the tmpfs (mount -o remount,size=...), or use a smaller "
                     + "capacity= (" + ShmAddress.CAPACITY_RULE + ")");
