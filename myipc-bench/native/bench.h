@@ -30,6 +30,7 @@ struct opts {
 	size_t sizes[MAX_SIZES];
 	int nsizes;
 	uint64_t bytes;		/* timed byte budget per throughput point */
+	int bytes_default;	/* not given: scaled budgets keep >= 8 chunks */
 	uint64_t verify_bytes;	/* byte budget per chunk size in the correctness pass */
 	long rtt_count;
 	long warmup;

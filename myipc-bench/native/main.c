@@ -457,9 +457,12 @@ static void run_transport(const struct transport *t)
 	}
 	if (in_list(O.metrics, "throughput")) {
 		for (int i = 0; i < O.nsizes; i++) {
+			/* a scaled-down budget still moves at least 8 chunks */
+			uint64_t b = O.bytes_default && O.bytes < 8 * O.sizes[i] ? 8 * O.sizes[i] : O.bytes;
+
 			progress("%s: throughput, chunk %s, %llu bytes", t->name, fmt_size(O.sizes[i], s, sizeof(s)),
-				 (unsigned long long)O.bytes);
-			if (run_throughput(t, O.sizes[i], O.bytes, verified, err, sizeof(err))) {
+				 (unsigned long long)b);
+			if (run_throughput(t, O.sizes[i], b, verified, err, sizeof(err))) {
 				snprintf(what, sizeof(what), "%s throughput %s", t->name, s);
 				fail(what, err);
 			}
@@ -493,9 +496,11 @@ static void run_all(void)
 			if (!in_list(O.metrics, "throughput"))
 				continue;
 			for (int k = 0; k < O.nsizes; k++) {
+				uint64_t b = O.bytes_default && O.bytes < 8 * O.sizes[k] ? 8 * O.sizes[k] : O.bytes;
+
 				progress("memcpy: chunk %s, %llu bytes", fmt_size(O.sizes[k], s, sizeof(s)),
-					 (unsigned long long)O.bytes);
-				run_memcpy(O.sizes[k], O.bytes, err, sizeof(err));
+					 (unsigned long long)b);
+				run_memcpy(O.sizes[k], b, err, sizeof(err));
 			}
 		} else if (t->kind == T_CACHELINE) {
 			if (!in_list(O.metrics, "rtt"))
@@ -703,6 +708,7 @@ int main(int argc, char **argv)
 	parse_csv_sizes(sizes ? sizes : "64,4K,64K,1M");
 	parse_rates(rates ? rates : "1000,10000,100000,max");
 	O.bytes = bytes ? parse_size(bytes, "--bytes") : O.quick ? 8u << 20 : 256u << 20;
+	O.bytes_default = !bytes;
 	O.verify_bytes = vbytes ? parse_size(vbytes, "--verify-bytes") : O.quick ? 2u << 20 : 16u << 20;
 	O.rtt_count = rtt > 0 ? rtt : O.quick ? 10000 : 100000;
 	O.warmup = warm >= 0 ? warm : (O.rtt_count / 10 < 10000 ? O.rtt_count / 10 : 10000);
