@@ -1,0 +1,469 @@
+package io.myipc.bench;
+
+import io.myipc.IpcChannels;
+import io.myipc.IpcConfigException;
+import io.myipc.IpcReader;
+import io.myipc.IpcTimeoutException;
+import io.myipc.IpcWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The Java front end of the myipc benchmark: every Java transport through the {@code IpcChannel} API, between this
+ * JVM and a peer JVM it starts itself. {@code mvn -pl myipc-bench exec:java -Dexec.args="--quick"}.
+ */
+public final class BenchRunner {
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
+    static final String VM_HINT = "the driver is not loaded here (no /dev/myipc0 and /dev/myipc1): run the benchmark"
+            + " inside the VM harness with the module loaded, e.g. tools/vm/vm run --kernel 6.1 --params nr_devs=2 --"
+            + " java -cp \"$(cat <out>/classpath.txt)\" io.myipc.bench.BenchRunner --transports kmod,kmod-1m,kmod-mmap"
+            + " (<out>/classpath.txt is written by every run; the jars it names must be visible in the guest)";
+
+    /** One transport of the Java runner. */
+    record Spec(String name, String scheme, long capacity, String description) {
+        String uri(Path dir, String tag, int which) {
+            return switch (name) {
+                case "pipe" -> "pipe:" + dir.resolve(tag + ".fifo");
+                case "pipe-1m" -> "pipe:" + dir.resolve(tag + ".fifo") + "?size=1MiB";
+                case "shm" -> "shm:" + tag + "?capacity=64KiB";
+                case "shm-1m" -> "shm:" + tag + "?capacity=1MiB";
+                case "kmod" -> "kmod:/dev/myipc" + which + "?size=64KiB";
+                case "kmod-1m" -> "kmod:/dev/myipc" + which + "?size=1MiB";
+                case "kmod-mmap" -> "kmod:/dev/myipc" + which + "?mode=mmap&size=64KiB";
+                default -> throw new IllegalArgumentException(name);
+            };
+        }
+    }
+
+    static final Map<String, Spec> SPECS = new LinkedHashMap<>();
+
+    static {
+        for (Spec s : List.of(
+                new Spec("pipe", "pipe", 65536, "pipe: a named FIFO, default kernel buffer (64 KiB); write -> read"
+                        + " through JNA: two copies; claim/view are copies in the API layer"),
+                new Spec("pipe-1m", "pipe", 1 << 20, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
+                new Spec("shm", "shm", 65536, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim, copy the"
+                        + " chunk in, commit -> view, release (the reader does not copy out); futex when sleeping"),
+                new Spec("shm-1m", "shm", 1 << 20, "shm: the same ring with 1 MiB"),
+                new Spec("kmod", "kmod", 65536, "kmod: /dev/myipcN copy mode, ring set to 64 KiB (size=); write -> read"),
+                new Spec("kmod-1m", "kmod", 1 << 20, "kmod: /dev/myipcN copy mode, ring 1 MiB"),
+                new Spec("kmod-mmap", "kmod", 65536, "kmod: mode=mmap, the driver's ring mapped: claim/commit -> view/release"))) {
+            SPECS.put(s.name(), s);
+        }
+    }
+
+    /** What a run produced. */
+    public static final class Run {
+        public final Map<String, Object> environment;
+        public final Map<String, Object> config = new LinkedHashMap<>();
+        public final List<Map<String, Object>> results = new ArrayList<>();
+        public final Map<String, String> skipped = new LinkedHashMap<>();
+        public final List<String> failures = new ArrayList<>();
+
+        Run(Map<String, Object> environment) {
+            this.environment = environment;
+        }
+
+        public Map<String, Object> document() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("format", "myipc-bench/1");
+            d.put("environment", environment);
+            d.put("config", config);
+            d.put("results", results);
+            return d;
+        }
+    }
+
+    private final Options o;
+    private final PrintStream log;
+    private final long start = System.nanoTime();
+    private final AtomicInteger seq = new AtomicInteger();
+    private Path fifoDir;
+    private int myCpu = -1, peerCpu = -1;
+    private String placement;
+
+    BenchRunner(Options o, PrintStream log) {
+        this.o = o;
+        this.log = log;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(e.getMessage().startsWith("usage") ? 0 : 2);
+            return;
+        }
+        if (o.jmh) {
+            int i = Arrays.asList(args).indexOf("--jmh");
+            String[] rest = Arrays.copyOfRange(args, i + 1, args.length);
+            if (rest.length == 0) {
+                rest = new String[] {"-f", "1", "-wi", "2", "-w", "1s", "-i", "3", "-r", "1s", "io.myipc.bench.jmh"};
+                System.err.println("JMH with the short default: " + String.join(" ", rest));
+            }
+            org.openjdk.jmh.Main.main(rest);
+            return;
+        }
+        int rc = runAndReport(o, System.out, System.err);
+        // exec:java runs us inside Maven's JVM: return normally on success, exit only on failure
+        if (rc != 0) System.exit(rc);
+    }
+
+    /** Runs, writes the files, prints the table; returns the exit status (0 good, 1 a check failed). */
+    public static int runAndReport(Options o, PrintStream out, PrintStream log) throws IOException {
+        Run run = new BenchRunner(o, log).run();
+        List<Map<String, Object>> all = new ArrayList<>(run.results);
+        List<Map<String, Object>> includedEnvs = new ArrayList<>();
+        for (Path p : o.includes) {
+            Map<String, Object> doc = Report.load(p);
+            includedEnvs.add(Report.includedEnvironment(doc, p));
+            all.addAll(Report.records(doc));
+            log.println("included " + Report.records(doc).size() + " records from " + p);
+        }
+        Files.createDirectories(o.out);
+        Report.writeAll(o.out, run, all, includedEnvs);
+        Files.writeString(o.out.resolve("classpath.txt"), PeerProcess.classPath() + "\n");
+        out.print(Report.markdown(run, all, includedEnvs));
+        log.println("wrote " + o.out.resolve("results.json") + ", results.csv, report.md, chart.svg");
+        for (String f : run.failures) log.println("FAILED: " + f);
+        return run.failures.isEmpty() ? 0 : 1;
+    }
+
+    void progress(String msg) {
+        log.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - start) / 1e9, msg);
+    }
+
+    Run run() throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (o.sameCore || cores < 2) {
+            myCpu = 0;
+            peerCpu = 0;
+            placement = "same-core";
+        } else {
+            myCpu = 0;
+            peerCpu = 1;
+            placement = "cross-core";
+        }
+        Run run = new Run(Env.collect(placement, myCpu == peerCpu ? List.of(myCpu) : List.of(myCpu, peerCpu)));
+        boolean emulated = Boolean.TRUE.equals(run.environment.get("emulated"));
+        boolean scaled = false;
+        if (emulated && !o.quick && !o.selfTest) {
+            // the same small budgets as --quick unless given explicitly: TCG is ~10-50x slower
+            Options q = Options.parse("--quick");
+            if (!o.given("--bytes")) o.bytesPerPoint = q.bytesPerPoint;
+            if (!o.given("--verify-bytes")) o.verifyBytes = q.verifyBytes;
+            if (!o.given("--rtt-count")) o.rttCount = q.rttCount;
+            if (!o.given("--warmup")) o.warmup = q.warmup;
+            if (!o.given("--rate-seconds")) o.rateSeconds = q.rateSeconds;
+            scaled = true;
+            progress("under emulation (QEMU TCG): counts and budgets scaled down as with --quick; "
+                    + Env.EMULATION_NOTE);
+        }
+        if (o.selfTest) {
+            if (!o.given("--verify-bytes")) o.verifyBytes = 256 << 10;
+            o.noRtt = o.noRate = o.noThroughput = true;
+        }
+        Map<String, Object> c = run.config;
+        c.put("quick", o.quick);
+        c.put("self_test", o.selfTest);
+        c.put("scaled_for_emulation", scaled);
+        c.put("bytes_per_point", o.bytesPerPoint);
+        c.put("verify_bytes_per_size", o.verifyBytes);
+        c.put("rtt_count", o.rttCount);
+        c.put("warmup", o.warmup);
+        c.put("rate_seconds", o.rateSeconds);
+        c.put("inject_corruption", o.injectCorruptionAt >= 0);
+        c.put("sizes", o.sizes);
+        c.put("rates", o.rates);
+        c.put("requested_transports", o.transports);
+        c.put("units", "times in ns (System.nanoTime); 1 MB = 10^6 bytes; percentiles from HdrHistogram (3 significant"
+                + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads included)"
+                + " / messages; rate latency counted from the intended send time");
+        c.put("pinning", "the measuring thread of each JVM is pinned with sched_setaffinity (runner cpu " + myCpu
+                + ", peer cpu " + peerCpu + "); other JVM threads are not");
+        c.put("spin_on_same_core", "Thread.yield() between polls when both sides share a CPU, Thread.onSpinWait() otherwise");
+        c.put("rate_pacing", "LockSupport.parkNanos until 100-150 us before the intended send time, then spin");
+        Map<String, Object> descs = new LinkedHashMap<>();
+        c.put("transports", descs);
+        c.put("skipped", run.skipped);
+
+        String pin = Affinity.pinCurrentThread(myCpu);
+        if (pin != null) progress("warning: " + pin + " (placement not enforced on this side)");
+        fifoDir = Files.createTempDirectory("myipc-bench-");
+        try {
+            List<Spec> todo = new ArrayList<>();
+            for (String name : o.transports) {
+                Spec s = SPECS.get(name);
+                String why = unavailable(s);
+                if (why != null) {
+                    run.skipped.put(name, why);
+                    progress("skip " + name + ": " + why);
+                } else {
+                    todo.add(s);
+                    descs.put(name, s.description());
+                }
+            }
+            if (todo.isEmpty()) {
+                progress("nothing to measure");
+            } else {
+                try (PeerProcess peer = new PeerProcess(peerCpu)) {
+                    if (peer.hello.containsKey("pin_error")) {
+                        progress("warning: peer " + peer.hello.get("pin_error").replace('_', ' '));
+                    }
+                    for (Spec s : todo) measure(run, peer, s);
+                }
+            }
+            if (o.selfTest) selfTestCorruption(run, todo);
+        } finally {
+            deleteTree(fifoDir);
+        }
+        progress(String.format(Locale.ROOT, "measured in %.1f s", (System.nanoTime() - start) / 1e9));
+        return run;
+    }
+
+    /** Why a transport cannot be measured here, or null. */
+    String unavailable(Spec s) {
+        if (!IpcChannels.schemes().contains(s.scheme())) {
+            return "the " + s.scheme() + ": transport is not on the class path (module myipc-" + s.scheme() + ")";
+        }
+        switch (s.scheme()) {
+            case "shm":
+                if (!Files.isDirectory(Path.of("/dev/shm"))) return "no /dev/shm (tmpfs) on this machine";
+                return null;
+            case "kmod":
+                if (!Files.exists(Path.of("/dev/myipc0")) || !Files.exists(Path.of("/dev/myipc1"))) return VM_HINT;
+                return probe(s);
+            default:
+                return null;
+        }
+    }
+
+    /** Opens a writer with a 1 ms timeout: a configuration error (mode=mmap not supported yet) means skip. */
+    private String probe(Spec s) {
+        String uri = s.uri(fifoDir, "probe", 0);
+        try (IpcWriter w = IpcChannels.openWriter(uri, Duration.ofMillis(1))) {
+            return null;
+        } catch (IpcTimeoutException e) {
+            return null; // accepted, nobody at the other end
+        } catch (IpcConfigException e) {
+            return "this kmod: transport does not accept " + uri + ": " + e.getMessage();
+        } catch (IOException e) {
+            return "cannot open " + uri + ": " + e.getMessage();
+        }
+    }
+
+    private String[] uris(Spec s) {
+        String tag = "myipc-bench-" + ProcessHandle.current().pid() + "-" + seq.incrementAndGet();
+        return new String[] {s.uri(fifoDir, tag + "-a", 0), s.uri(fifoDir, tag + "-b", 1)};
+    }
+
+    private Map<String, Object> record(Spec s, String metric, String wait) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("frontend", "java");
+        r.put("transport", s.name());
+        r.put("metric", metric);
+        if (wait != null) r.put("wait", wait);
+        r.put("placement", placement);
+        return r;
+    }
+
+    private void measure(Run run, PeerProcess peer, Spec s) throws IOException {
+        boolean yield = myCpu == peerCpu;
+        // 1. the correctness pass, not timed
+        boolean ok = true;
+        for (int chunk : o.sizes) {
+            long total = Math.max(o.verifyBytes, chunk);
+            Transfer t = transfer(peer, s, chunk, total, true, o.injectCorruptionAt);
+            if (t.bad >= 0) {
+                ok = false;
+                String f = s.name() + ": correctness pass with " + chunk + "-byte chunks found a wrong byte: " + t.detail;
+                run.failures.add(f);
+                progress("CORRUPTION DETECTED " + f);
+            }
+        }
+        if (ok) progress(s.name() + ": correctness pass OK (" + o.sizes.size() + " chunk sizes, "
+                + Math.max(o.verifyBytes, 1) + " bytes each, every byte checked)");
+        Map<String, Object> verifiedRecord = null;
+        if (o.selfTest) {
+            verifiedRecord = record(s, "throughput", "sleep");
+            verifiedRecord.put("note", "self-test: correctness pass only");
+            verifiedRecord.put("verified", ok);
+            run.results.add(verifiedRecord);
+            return;
+        }
+        // 2. round trips
+        if (!o.noRtt) {
+            for (String wait : List.of("spin", "sleep")) {
+                Ping p = ping(peer, s, wait, yield, o.warmup, o.rttCount, 0, 0);
+                Map<String, Object> r = record(s, "rtt", wait);
+                r.put("chunk_bytes", 1);
+                r.put("count", p.res.count());
+                r.put("capacity_bytes", s.capacity());
+                putHistogram(r, p.res.histogram());
+                putCpu(r, p.res.cpuNs(), p.peerCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
+                r.put("verified", ok);
+                if (yield && wait.equals("spin")) r.put("note", "same core: Thread.yield() between polls");
+                run.results.add(r);
+                progress(String.format(Locale.ROOT, "%s rtt %s: p50 %.1f us, p99 %.1f us (%d round trips)",
+                        s.name(), wait, p.res.histogram().getValueAtPercentile(50) / 1e3,
+                        p.res.histogram().getValueAtPercentile(99) / 1e3, p.res.count()));
+            }
+        }
+        // 3. throughput
+        if (!o.noThroughput) {
+            for (int chunk : o.sizes) {
+                long total = Math.max(o.bytesPerPoint, 8L * chunk); // at least 8 chunks per point
+                total -= total % chunk;
+                Transfer t = transfer(peer, s, chunk, total, false, -1);
+                Map<String, Object> r = record(s, "throughput", "sleep");
+                r.put("chunk_bytes", chunk);
+                r.put("count", t.w.count());
+                r.put("capacity_bytes", s.capacity());
+                r.put("bytes", t.w.bytes());
+                r.put("seconds", t.w.wallNs() / 1e9);
+                r.put("mb_per_s", t.w.bytes() / (t.w.wallNs() / 1e9) / 1e6);
+                putCpu(r, t.w.cpuNs(), t.peerCpuNs, t.w.count(), t.w.wallNs(), t.peerWallNs);
+                r.put("verified", ok);
+                r.put("api", (t.writerZeroCopy ? "claim/commit" : "write") + " -> " + (t.readerZeroCopy ? "view/release" : "read"));
+                run.results.add(r);
+                progress(String.format(Locale.ROOT, "%s throughput %d B chunks: %.1f MB/s (%d bytes)",
+                        s.name(), chunk, (double) r.get("mb_per_s"), t.w.bytes()));
+            }
+        }
+        // 4. fixed rates
+        if (!o.noRate) {
+            for (int rate : o.rates) {
+                for (String wait : List.of("spin", "sleep")) {
+                    long count = rate > 0 ? Math.max(1, Math.round(rate * o.rateSeconds)) : 0;
+                    Ping p = ping(peer, s, wait, yield, Math.min(o.warmup, 1000), count, rate, o.rateSeconds);
+                    Map<String, Object> r = record(s, "rate", wait);
+                    r.put("chunk_bytes", 1);
+                    r.put("count", p.res.count());
+                    r.put("capacity_bytes", s.capacity());
+                    r.put("rate_target_per_s", rate);
+                    r.put("rate_achieved_per_s", p.res.achievedPerS());
+                    putHistogram(r, p.res.histogram());
+                    putCpu(r, p.res.cpuNs(), p.peerCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
+                    r.put("verified", ok);
+                    run.results.add(r);
+                    progress(String.format(Locale.ROOT, "%s rate %s %s: achieved %.0f/s, p99 %.1f us, cpu %s%% / %s%%",
+                            s.name(), rate == 0 ? "max" : Integer.toString(rate), wait, p.res.achievedPerS(),
+                            p.res.histogram().getValueAtPercentile(99) / 1e3, r.getOrDefault("cpu_pct_writer", "-"),
+                            r.getOrDefault("cpu_pct_reader", "-")));
+                }
+            }
+        }
+    }
+
+    /** --self-test: a run with one flipped byte must be caught by the correctness pass. */
+    private void selfTestCorruption(Run run, List<Spec> todo) throws IOException {
+        if (todo.isEmpty()) return;
+        Spec s = todo.get(0);
+        try (PeerProcess peer = new PeerProcess(peerCpu)) {
+            Transfer t = transfer(peer, s, 4096, 64 << 10, true, 12345);
+            if (t.bad == 12345) {
+                progress("self-test: the byte corrupted on purpose at offset 12345 over " + s.name() + " was detected");
+            } else {
+                run.failures.add("self-test: a byte corrupted on purpose at offset 12345 over " + s.name()
+                        + " was not detected (reader reported " + t.bad + ")");
+            }
+        }
+    }
+
+    private static void putHistogram(Map<String, Object> r, Histogram h) {
+        r.put("min_ns", h.getMinValue());
+        r.put("mean_ns", h.getMean());
+        r.put("p50_ns", h.getValueAtPercentile(50));
+        r.put("p90_ns", h.getValueAtPercentile(90));
+        r.put("p99_ns", h.getValueAtPercentile(99));
+        r.put("p999_ns", h.getValueAtPercentile(99.9));
+        r.put("max_ns", h.getMaxValue());
+    }
+
+    private static void putCpu(Map<String, Object> r, long wCpu, long rCpu, long count, long wWall, long rWall) {
+        if (count <= 0) return;
+        if (wCpu >= 0) r.put("cpu_ns_per_msg_writer", (double) wCpu / count);
+        if (rCpu >= 0) r.put("cpu_ns_per_msg_reader", (double) rCpu / count);
+        if (wCpu >= 0 && wWall > 0) r.put("cpu_pct_writer", 100.0 * wCpu / wWall);
+        if (rCpu >= 0 && rWall > 0) r.put("cpu_pct_reader", 100.0 * rCpu / rWall);
+    }
+
+    record Ping(Measure.PingResult res, long peerCpuNs, long peerWallNs) {
+    }
+
+    private Ping ping(PeerProcess peer, Spec s, String wait, boolean yield, int warmup, long count, int rate,
+                      double seconds) throws IOException {
+        String[] u = uris(s);
+        boolean spin = wait.equals("spin");
+        peer.send("ECHO " + wait + " " + (yield ? "yield" : "noyield") + " " + u[0] + " " + u[1]);
+        Measure.PingResult res;
+        try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
+             IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
+            res = Measure.ping(w, r, spin, yield, warmup, count, rate, seconds);
+        } finally {
+            cleanup(u);
+        }
+        Map<String, String> rep = peer.reply(600);
+        return new Ping(res, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")));
+    }
+
+    record Transfer(Measure.WriteResult w, long peerCpuNs, long peerWallNs, long bad, String detail,
+                    boolean writerZeroCopy, boolean readerZeroCopy) {
+    }
+
+    private Transfer transfer(PeerProcess peer, Spec s, int chunk, long total, boolean verify, long corruptAt)
+            throws IOException {
+        String[] u = uris(s);
+        peer.send("READ " + chunk + " " + total + " " + (verify ? "verify" : "timed") + " " + u[0] + " " + u[1]);
+        Measure.WriteResult wr;
+        boolean wzc;
+        try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
+             IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
+            wzc = Measure.zeroCopy(w);
+            wr = Measure.write(w, r, chunk, total, verify, corruptAt);
+        } finally {
+            cleanup(u);
+        }
+        Map<String, String> rep = peer.reply(600);
+        String detail = rep.containsKey("detail") ? rep.get("detail").replace('_', ' ') : null;
+        return new Transfer(wr, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")),
+                Long.parseLong(rep.get("bad")), detail, wzc, Boolean.parseBoolean(rep.get("zero_copy")));
+    }
+
+    private void cleanup(String[] uris) {
+        for (String u : uris) {
+            if (u.startsWith("pipe:")) {
+                String p = u.substring(5);
+                int q = p.indexOf('?');
+                try {
+                    Files.deleteIfExists(Path.of(q < 0 ? p : p.substring(0, q)));
+                } catch (IOException e) {
+                    // a leftover in our temp dir, removed at the end
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) return;
+        try (var s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

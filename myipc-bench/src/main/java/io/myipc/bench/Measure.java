@@ -1,0 +1,291 @@
+package io.myipc.bench;
+
+import io.myipc.Capability;
+import io.myipc.IpcReader;
+import io.myipc.IpcWriter;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The two sides of every measurement, used by the runner (pinger / writer) and by the peer JVM (ponger / reader).
+ *
+ * <p>Ping-pong protocol, 1-byte messages: data bytes 1..250; {@link #MARK} starts the measured part (the ponger
+ * snapshots its CPU time and clock), {@link #END} ends it; both are echoed like data.
+ */
+public final class Measure {
+    public static final byte MARK = (byte) 254;
+    public static final byte END = 0;
+
+    private Measure() {
+    }
+
+    /** User+system CPU time of this process in ns (all threads: JIT and GC included), -1 when unknown. */
+    public static long processCpuNs() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** The byte at stream offset {@code o} of the correctness pattern: not periodic within 2^32 bytes. */
+    public static byte pattern(long o) {
+        return (byte) (((o * 0x9E3779B97F4A7C15L) >>> 56) ^ (o >>> 32));
+    }
+
+    static void pause(boolean yield) {
+        if (yield) Thread.yield();
+        else Thread.onSpinWait();
+    }
+
+    /** Reads exactly one byte (spinning on tryRead or blocking in read); throws at end of stream. */
+    static byte readOne(IpcReader r, ByteBuffer one, boolean spin, boolean yield) throws IOException {
+        one.clear();
+        int n;
+        if (spin) {
+            while ((n = r.tryRead(one)) == 0) pause(yield);
+        } else {
+            n = r.read(one);
+        }
+        if (n < 0) throw new IOException("the peer closed " + r.uri() + " in the middle of a ping-pong");
+        return one.get(0);
+    }
+
+    static void writeOne(IpcWriter w, ByteBuffer one, byte b) throws IOException {
+        one.clear();
+        one.put(0, b);
+        w.write(one);
+    }
+
+    /** Result of the ponger (peer side of rtt and rate). */
+    public record EchoResult(long count, long cpuNs, long wallNs) {
+    }
+
+    /** The ponger: echoes every byte from {@code in} to {@code out} until {@link #END}. */
+    public static EchoResult echo(IpcReader in, IpcWriter out, boolean spin, boolean yield) throws IOException {
+        ByteBuffer one = ByteBuffer.allocateDirect(1);
+        long count = 0, cpu0 = -1, t0 = 0;
+        while (true) {
+            byte b = readOne(in, one, spin, yield);
+            if (b == MARK) {
+                cpu0 = processCpuNs();
+                t0 = System.nanoTime();
+                count = 0;
+            }
+            writeOne(out, one, b);
+            if (b == END) {
+                long t1 = System.nanoTime();
+                long cpu1 = processCpuNs();
+                if (cpu0 < 0) throw new IOException("ping-pong ended without its start mark");
+                return new EchoResult(count, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, t1 - t0);
+            }
+            count++;
+        }
+    }
+
+    /** Result of the pinger. */
+    public record PingResult(Histogram histogram, long count, long cpuNs, long wallNs, double achievedPerS) {
+    }
+
+    private static void roundTrip(IpcWriter out, IpcReader in, ByteBuffer one, byte b, boolean spin, boolean yield)
+            throws IOException {
+        writeOne(out, one, b);
+        byte e = readOne(in, one, spin, yield);
+        if (e != b) {
+            throw new IOException("ping-pong over " + out.uri() + " / " + in.uri() + ": sent " + (b & 0xff)
+                    + ", got " + (e & 0xff) + " back");
+        }
+    }
+
+    /**
+     * The pinger: {@code warmup} round trips, then the measured ones. {@code ratePerS > 0}: message i is sent at
+     * {@code t0 + i/rate} and its latency counted from that intended time (no coordinated omission); {@code 0} with
+     * {@code seconds > 0}: back to back for that long; otherwise {@code count} back-to-back round trips.
+     */
+    public static PingResult ping(IpcWriter out, IpcReader in, boolean spin, boolean yield, int warmup, long count,
+                                  int ratePerS, double seconds) throws IOException {
+        ByteBuffer one = ByteBuffer.allocateDirect(1);
+        for (int i = 0; i < warmup; i++) {
+            roundTrip(out, in, one, (byte) (1 + i % 250), spin, yield);
+        }
+        roundTrip(out, in, one, MARK, spin, yield);
+        Histogram h = new Histogram(1, 3_600_000_000_000L, 3);
+        long cpu0 = processCpuNs();
+        long t0 = System.nanoTime();
+        long n = 0;
+        if (ratePerS > 0) {
+            double interval = 1e9 / ratePerS;
+            for (long i = 0; i < count; i++) {
+                long intended = t0 + (long) (i * interval);
+                waitUntil(intended);
+                roundTrip(out, in, one, (byte) (1 + i % 250), spin, yield);
+                h.recordValue(Math.max(1, System.nanoTime() - intended));
+                n++;
+            }
+        } else if (seconds > 0) {
+            long deadline = t0 + (long) (seconds * 1e9);
+            long now = t0;
+            while (now < deadline) {
+                roundTrip(out, in, one, (byte) (1 + n % 250), spin, yield);
+                long t = System.nanoTime();
+                h.recordValue(Math.max(1, t - now));
+                now = t;
+                n++;
+            }
+        } else {
+            for (long i = 0; i < count; i++) {
+                long s = System.nanoTime();
+                roundTrip(out, in, one, (byte) (1 + i % 250), spin, yield);
+                h.recordValue(Math.max(1, System.nanoTime() - s));
+                n++;
+            }
+        }
+        long t1 = System.nanoTime();
+        long cpu1 = processCpuNs();
+        roundTrip(out, in, one, END, spin, yield);
+        long wall = t1 - t0;
+        return new PingResult(h, n, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, wall, n * 1e9 / Math.max(1, wall));
+    }
+
+    /** Parks until shortly before {@code deadline}, then spins to it (parkNanos alone overshoots by tens of µs). */
+    static void waitUntil(long deadline) {
+        long left;
+        while ((left = deadline - System.nanoTime()) > 150_000) {
+            LockSupport.parkNanos(left - 100_000);
+        }
+        while (deadline - System.nanoTime() > 0) Thread.onSpinWait();
+    }
+
+    public static boolean zeroCopy(IpcWriter w) {
+        return w.capabilities().contains(Capability.ZERO_COPY);
+    }
+
+    public static boolean zeroCopy(IpcReader r) {
+        return r.capabilities().contains(Capability.ZERO_COPY);
+    }
+
+    /** Result of the throughput writer. */
+    public record WriteResult(long bytes, long count, long cpuNs, long wallNs) {
+    }
+
+    /**
+     * Writes {@code total} bytes in {@code chunk}-byte writes, then waits for the reader's 1-byte acknowledgement
+     * (so the time runs from the first write to the reader's last byte). Zero-copy transports: claim, copy the
+     * prepared chunk in (the producer's one write of its data), commit — split into claims of at most
+     * {@code maxClaimSize()}. Others: {@code write}. {@code verify}: every chunk carries the stream pattern;
+     * {@code corruptAt >= 0} flips that byte (test hook).
+     */
+    public static WriteResult write(IpcWriter w, IpcReader ack, int chunk, long total, boolean verify, long corruptAt)
+            throws IOException {
+        ByteBuffer src = ByteBuffer.allocateDirect(chunk);
+        if (!verify) {
+            for (int i = 0; i < chunk; i++) src.put(i, pattern(i));
+        }
+        boolean zc = zeroCopy(w);
+        int maxClaim = zc ? w.maxClaimSize() : 0;
+        long cpu0 = processCpuNs();
+        long t0 = System.nanoTime();
+        long off = 0, count = 0;
+        while (off < total) {
+            int n = (int) Math.min(chunk, total - off);
+            if (verify) {
+                for (int i = 0; i < n; i++) src.put(i, pattern(off + i));
+                if (corruptAt >= off && corruptAt < off + n) {
+                    int k = (int) (corruptAt - off);
+                    src.put(k, (byte) ~src.get(k));
+                }
+            }
+            if (zc) {
+                int done = 0;
+                while (done < n) {
+                    int c = Math.min(n - done, maxClaim);
+                    ByteBuf b = w.claim(c);
+                    b.setBytes(0, src.duplicate().position(done).limit(done + c));
+                    w.commit(c);
+                    done += c;
+                }
+            } else {
+                src.clear().limit(n);
+                w.write(src);
+            }
+            off += n;
+            count++;
+        }
+        ByteBuffer one = ByteBuffer.allocateDirect(1);
+        if (ack.read(one) != 1 || one.get(0) != 1) {
+            throw new IOException("the reader of " + w.uri() + " did not acknowledge the transfer");
+        }
+        long t1 = System.nanoTime();
+        long cpu1 = processCpuNs();
+        return new WriteResult(off, count, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, t1 - t0);
+    }
+
+    /** Result of the throughput reader: {@code badOffset} is the first wrong byte, or -1. */
+    public record ReadResult(long bytes, long cpuNs, long wallNs, long badOffset, String badDetail) {
+    }
+
+    /**
+     * Reads {@code total} bytes (views released whole on zero-copy transports, {@code read} into a chunk-sized
+     * buffer otherwise), checking each against the pattern when {@code verify}, then acknowledges with one byte.
+     */
+    public static ReadResult read(IpcReader r, IpcWriter ack, int chunk, long total, boolean verify) throws IOException {
+        boolean zc = zeroCopy(r);
+        ByteBuffer dst = zc ? null : ByteBuffer.allocateDirect(chunk);
+        long off = 0, bad = -1;
+        String detail = null;
+        long cpu0 = -1, t0 = 0;
+        while (off < total) {
+            if (zc) {
+                ByteBuf v = r.view();
+                if (cpu0 < 0) {
+                    cpu0 = processCpuNs();
+                    t0 = System.nanoTime();
+                }
+                int n = (int) Math.min(v.readableBytes(), total - off);
+                if (n == 0) throw new IOException(r.uri() + " ended after " + off + " of " + total + " bytes");
+                if (verify && bad < 0) {
+                    int base = v.readerIndex();
+                    for (int i = 0; i < n; i++) {
+                        byte want = pattern(off + i), got = v.getByte(base + i);
+                        if (got != want) {
+                            bad = off + i;
+                            detail = "byte " + bad + " is " + (got & 0xff) + ", expected " + (want & 0xff);
+                            break;
+                        }
+                    }
+                }
+                r.release(n);
+                off += n;
+            } else {
+                dst.clear().limit((int) Math.min(chunk, total - off));
+                int n = r.read(dst);
+                if (cpu0 < 0) {
+                    cpu0 = processCpuNs();
+                    t0 = System.nanoTime();
+                }
+                if (n < 0) throw new IOException(r.uri() + " ended after " + off + " of " + total + " bytes");
+                if (verify && bad < 0) {
+                    for (int i = 0; i < n; i++) {
+                        byte want = pattern(off + i), got = dst.get(i);
+                        if (got != want) {
+                            bad = off + i;
+                            detail = "byte " + bad + " is " + (got & 0xff) + ", expected " + (want & 0xff);
+                            break;
+                        }
+                    }
+                }
+                off += n;
+            }
+        }
+        long t1 = System.nanoTime();
+        long cpu1 = processCpuNs();
+        ByteBuffer one = ByteBuffer.allocateDirect(1);
+        one.put(0, (byte) 1);
+        ack.write(one);
+        return new ReadResult(off, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, t1 - t0, bad, detail);
+    }
+}

@@ -1,0 +1,251 @@
+package io.myipc.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** results.json, results.csv, report.md (the table) and chart.svg from a run plus included records. */
+public final class Report {
+    private Report() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> load(Path p) throws IOException {
+        Object o;
+        try {
+            o = Json.parse(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(p + " is not a benchmark result file: " + e.getMessage(), e);
+        }
+        if (!(o instanceof Map<?, ?> m) || !"myipc-bench/1".equals(m.get("format")) || !(m.get("results") instanceof List<?>)) {
+            throw new IOException(p + " is not in the myipc-bench/1 format (see myipc-bench/RESULTS.md):"
+                    + " expected an object with \"format\": \"myipc-bench/1\" and a \"results\" list");
+        }
+        return (Map<String, Object>) m;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> records(Map<String, Object> doc) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object r : (List<Object>) doc.get("results")) {
+            if (r instanceof Map<?, ?> m) out.add((Map<String, Object>) m);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> includedEnvironment(Map<String, Object> doc, Path from) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        if (doc.get("environment") instanceof Map<?, ?> m) env.putAll((Map<String, Object>) m);
+        env.put("included_from", from.toString());
+        return env;
+    }
+
+    public static void writeAll(Path dir, BenchRunner.Run run, List<Map<String, Object>> all,
+                                List<Map<String, Object>> includedEnvs) throws IOException {
+        Map<String, Object> doc = run.document();
+        if (!includedEnvs.isEmpty()) {
+            // the merged view: our own records first, then the included ones (each names its front end)
+            doc = new LinkedHashMap<>(doc);
+            doc.put("included_environments", includedEnvs);
+            doc.put("results", all);
+        }
+        Files.writeString(dir.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("results.csv"), csv(all), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.md"), markdown(run, all, includedEnvs), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("chart.svg"), SvgChart.render(run.environment, includedEnvs, all), StandardCharsets.UTF_8);
+    }
+
+    public static String csv(List<Map<String, Object>> all) {
+        Set<String> cols = new LinkedHashSet<>();
+        for (Map<String, Object> r : all) cols.addAll(r.keySet());
+        StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
+        for (Map<String, Object> r : all) {
+            boolean first = true;
+            for (String c : cols) {
+                if (!first) sb.append(',');
+                first = false;
+                Object v = r.get(c);
+                if (v == null) continue;
+                String s = v instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : v.toString();
+                if (s.contains(",") || s.contains("\"") || s.contains("\n")) s = '"' + s.replace("\"", "\"\"") + '"';
+                sb.append(s);
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static double num(Map<String, Object> r, String k) {
+        Object v = r.get(k);
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    static String str(Map<String, Object> r, String k) {
+        Object v = r.get(k);
+        return v == null ? "" : v.toString();
+    }
+
+    static String us(double ns) {
+        return Double.isNaN(ns) ? "-" : String.format(Locale.ROOT, ns >= 1e6 ? "%.0f" : "%.1f", ns / 1e3);
+    }
+
+    static String f1(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String ratio(double v, double base) {
+        if (Double.isNaN(v) || Double.isNaN(base) || base == 0) return "-";
+        return String.format(Locale.ROOT, "%.2fx", v / base);
+    }
+
+    static String sizeName(long b) {
+        if (b >= (1 << 20) && b % (1 << 20) == 0) return (b >> 20) + " MiB";
+        if (b >= 1024 && b % 1024 == 0) return (b >> 10) + " KiB";
+        return b + " B";
+    }
+
+    /** One line saying where figures were measured. */
+    public static String whereLine(Map<String, Object> env) {
+        return String.format(Locale.ROOT, "%s front end: %s, %s cores, %s kernel %s, %s, virtualised %s%s, emulated %s,"
+                        + " load at start %s, %s, %s",
+                env.getOrDefault("frontend", "?"), env.getOrDefault("cpu_model", "?"), env.getOrDefault("cores", "?"),
+                env.getOrDefault("machine", ""), env.getOrDefault("kernel", "?"), env.getOrDefault("compiler", "?"),
+                env.getOrDefault("virtualised", "?"),
+                str(env, "hypervisor_vendor").isEmpty() ? (str(env, "hypervisor_detect").isEmpty() ? ""
+                        : " (" + env.get("hypervisor_detect") + ")") : " (" + env.get("hypervisor_vendor") + ")",
+                env.getOrDefault("emulated", "?"), env.getOrDefault("loadavg_at_start", "?"), env.getOrDefault("date", "?"),
+                env.getOrDefault("placement", "?"));
+    }
+
+    private static boolean same(Map<String, Object> a, Map<String, Object> b, String... keys) {
+        for (String k : keys) if (!Objects.equals(str(a, k), str(b, k))) return false;
+        return true;
+    }
+
+    /** The record of the Linux pipe (transport "pipe", same front end) matching {@code r} in the given keys. */
+    private static Map<String, Object> pipeOf(List<Map<String, Object>> all, Map<String, Object> r, String... keys) {
+        for (Map<String, Object> p : all) {
+            if ("pipe".equals(p.get("transport")) && same(p, r, "frontend", "metric") && same(p, r, keys)) return p;
+        }
+        return null;
+    }
+
+    public static String markdown(BenchRunner.Run run, List<Map<String, Object>> all, List<Map<String, Object>> inc) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# myipc benchmark\n\n");
+        sb.append("Measured on: ").append(whereLine(run.environment)).append('\n');
+        for (Map<String, Object> e : inc) {
+            sb.append("\nIncluded (").append(e.get("included_from")).append("): ").append(whereLine(e)).append('\n');
+        }
+        boolean emulated = Boolean.TRUE.equals(run.environment.get("emulated"))
+                || inc.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
+        if (emulated) sb.append("\n**").append(Env.EMULATION_NOTE).append(" (QEMU TCG).**\n");
+        if (Boolean.TRUE.equals(run.config.get("quick")) || Boolean.TRUE.equals(run.config.get("scaled_for_emulation"))) {
+            sb.append("\nScaled-down run (").append(Boolean.TRUE.equals(run.config.get("quick")) ? "--quick" : "emulation")
+                    .append("): ").append(run.config.get("rtt_count")).append(" round trips, ")
+                    .append(run.config.get("bytes_per_point")).append(" bytes per throughput point.\n");
+        }
+        for (Map.Entry<String, String> s : run.skipped.entrySet()) {
+            sb.append("\nNot measured: `").append(s.getKey()).append("`: ").append(s.getValue()).append('\n');
+        }
+
+        List<Map<String, Object>> rtt = all.stream().filter(r -> "rtt".equals(r.get("metric"))).toList();
+        if (!rtt.isEmpty()) {
+            sb.append("\n## Round trip, 1-byte messages (µs)\n\n");
+            sb.append("| front end | transport | wait | placement | count | p50 | p90 | p99 | p99.9 | max |"
+                    + " CPU ns/msg pinger | ponger | p50 vs pipe |\n");
+            sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : rtt) {
+                Map<String, Object> p = pipeOf(all, r, "wait", "placement");
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        str(r, "frontend"), str(r, "transport"), str(r, "wait"), str(r, "placement"), str(r, "count"),
+                        us(num(r, "p50_ns")), us(num(r, "p90_ns")), us(num(r, "p99_ns")), us(num(r, "p999_ns")),
+                        us(num(r, "max_ns")), f1(num(r, "cpu_ns_per_msg_writer")), f1(num(r, "cpu_ns_per_msg_reader")),
+                        p == null ? "-" : ratio(num(r, "p50_ns"), num(p, "p50_ns"))));
+            }
+        }
+
+        List<Map<String, Object>> thr = all.stream().filter(r -> "throughput".equals(r.get("metric"))
+                && r.containsKey("mb_per_s")).toList();
+        if (!thr.isEmpty()) {
+            TreeSet<Long> sizes = new TreeSet<>();
+            Map<String, Map<Long, Map<String, Object>>> rows = new LinkedHashMap<>();
+            for (Map<String, Object> r : thr) {
+                long c = (long) num(r, "chunk_bytes");
+                sizes.add(c);
+                rows.computeIfAbsent(str(r, "frontend") + "|" + str(r, "transport") + "|" + str(r, "placement"),
+                        k -> new LinkedHashMap<>()).put(c, r);
+            }
+            sb.append("\n## Throughput, MB/s (1 MB = 10^6 bytes), and the ratio to the Linux pipe of the same front end\n\n");
+            sb.append("| front end | transport | placement |");
+            for (long s : sizes) sb.append(' ').append(sizeName(s)).append(" |");
+            sb.append(" API |\n|---|---|---|");
+            for (int i = 0; i < sizes.size(); i++) sb.append("---:|");
+            sb.append("---|\n");
+            for (Map.Entry<String, Map<Long, Map<String, Object>>> e : rows.entrySet()) {
+                String[] k = e.getKey().split("\\|", -1);
+                sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ").append(k[2]).append(" |");
+                String api = "";
+                for (long s : sizes) {
+                    Map<String, Object> r = e.getValue().get(s);
+                    if (r == null) {
+                        sb.append(" - |");
+                        continue;
+                    }
+                    if (api.isEmpty()) api = str(r, "api");
+                    Map<String, Object> p = pipeOf(all, r, "chunk_bytes", "placement");
+                    sb.append(' ').append(f1(num(r, "mb_per_s")));
+                    if (p != null && p != r) sb.append(" (").append(ratio(num(r, "mb_per_s"), num(p, "mb_per_s"))).append(')');
+                    sb.append(" |");
+                }
+                sb.append(' ').append(api).append(" |\n");
+            }
+            sb.append("\nCPU time per write (ns), writer / reader:\n\n| front end | transport |");
+            for (long s : sizes) sb.append(' ').append(sizeName(s)).append(" |");
+            sb.append("\n|---|---|");
+            for (int i = 0; i < sizes.size(); i++) sb.append("---:|");
+            sb.append('\n');
+            for (Map.Entry<String, Map<Long, Map<String, Object>>> e : rows.entrySet()) {
+                String[] k = e.getKey().split("\\|", -1);
+                sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(" |");
+                for (long s : sizes) {
+                    Map<String, Object> r = e.getValue().get(s);
+                    sb.append(r == null ? " - |" : " " + f1(num(r, "cpu_ns_per_msg_writer")) + " / "
+                            + f1(num(r, "cpu_ns_per_msg_reader")) + " |");
+                }
+                sb.append('\n');
+            }
+        }
+
+        List<Map<String, Object>> rate = all.stream().filter(r -> "rate".equals(r.get("metric"))).toList();
+        if (!rate.isEmpty()) {
+            sb.append("\n## Fixed message rate (latency from the intended send time, µs; CPU % of one core)\n\n");
+            sb.append("| front end | transport | wait | target/s | achieved/s | p50 | p99 | p99.9 | max | CPU% pinger | CPU% ponger |\n");
+            sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : rate) {
+                double t = num(r, "rate_target_per_s");
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |%n",
+                        str(r, "frontend"), str(r, "transport"), str(r, "wait"), t == 0 ? "max" : String.format(Locale.ROOT, "%.0f", t),
+                        num(r, "rate_achieved_per_s"), us(num(r, "p50_ns")), us(num(r, "p99_ns")), us(num(r, "p999_ns")),
+                        us(num(r, "max_ns")), f1(num(r, "cpu_pct_writer")), f1(num(r, "cpu_pct_reader"))));
+            }
+        }
+        boolean allVerified = all.stream().filter(r -> r.containsKey("verified")).allMatch(r -> Boolean.TRUE.equals(r.get("verified")));
+        sb.append("\nCorrectness pass (every byte checked, separate from the timed runs): ")
+                .append(allVerified ? "passed for every transport listed" : "FAILED for some records (verified=false)")
+                .append(".\n");
+        sb.append("\nCPU = user+sys time of the whole process of that side; for Java that includes JIT and GC threads.\n");
+        return sb.toString();
+    }
+}

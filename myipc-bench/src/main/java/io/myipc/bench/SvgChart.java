@@ -1,0 +1,174 @@
+package io.myipc.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** A two-panel SVG chart drawn by hand: RTT percentiles per transport and throughput per chunk size, both log y. */
+public final class SvgChart {
+    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+            "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#843c39", "#3182bd", "#e6550d"};
+    private static final String[] PCT_KEYS = {"p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"};
+    private static final String[] PCT_NAMES = {"p50", "p90", "p99", "p99.9", "max"};
+
+    private SvgChart() {
+    }
+
+    record Series(String label, boolean dashed, double[] y) {
+    }
+
+    public static String render(Map<String, Object> env, List<Map<String, Object>> incEnvs, List<Map<String, Object>> all) {
+        // latency series: one per (front end, transport, wait, placement)
+        List<Series> lat = new ArrayList<>();
+        for (Map<String, Object> r : all) {
+            if (!"rtt".equals(r.get("metric"))) continue;
+            double[] y = new double[PCT_KEYS.length];
+            for (int i = 0; i < y.length; i++) y[i] = Report.num(r, PCT_KEYS[i]);
+            lat.add(new Series(Report.str(r, "frontend") + " " + Report.str(r, "transport") + " "
+                    + Report.str(r, "wait") + ("same-core".equals(r.get("placement")) ? " same-core" : ""),
+                    "c".equals(r.get("frontend")), y));
+        }
+        TreeSet<Long> sizes = new TreeSet<>();
+        for (Map<String, Object> r : all) {
+            if ("throughput".equals(r.get("metric")) && r.containsKey("mb_per_s")) sizes.add((long) Report.num(r, "chunk_bytes"));
+        }
+        List<Long> sizeList = new ArrayList<>(sizes);
+        Map<String, double[]> thrMap = new LinkedHashMap<>();
+        Map<String, Boolean> thrC = new LinkedHashMap<>();
+        for (Map<String, Object> r : all) {
+            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s")) continue;
+            String key = Report.str(r, "frontend") + " " + Report.str(r, "transport")
+                    + ("same-core".equals(r.get("placement")) ? " same-core" : "");
+            double[] y = thrMap.computeIfAbsent(key, k -> {
+                double[] a = new double[sizeList.size()];
+                java.util.Arrays.fill(a, Double.NaN);
+                return a;
+            });
+            thrC.put(key, "c".equals(r.get("frontend")));
+            y[sizeList.indexOf((long) Report.num(r, "chunk_bytes"))] = Report.num(r, "mb_per_s");
+        }
+        List<Series> thr = new ArrayList<>();
+        thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v)));
+
+        int w = 1200, panelW = 540, panelH = 340, left1 = 70, left2 = 660;
+        List<String> header = new ArrayList<>();
+        header.add("Measured on: " + Report.whereLine(env));
+        for (Map<String, Object> e : incEnvs) header.add("Included: " + Report.whereLine(e));
+        boolean emulated = Boolean.TRUE.equals(env.get("emulated"))
+                || incEnvs.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
+        int top = 40 + 16 * header.size() + (emulated ? 22 : 0) + 30;
+        int legendRows = Math.max((lat.size() + 1) / 2, (thr.size() + 1) / 2);
+        int h = top + panelH + 60 + 16 * legendRows + 20;
+
+        StringBuilder sb = new StringBuilder();
+        sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h, w, h));
+        sb.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
+        sb.append("<text x=\"20\" y=\"26\" font-size=\"18\" font-weight=\"bold\">myipc benchmark: round-trip latency and throughput per transport</text>\n");
+        int y = 46;
+        for (String l : header) {
+            sb.append(text(20, y, 11, "#333", l));
+            y += 16;
+        }
+        if (emulated) {
+            sb.append(text(20, y + 4, 14, "#b00000", "Under emulation (QEMU TCG) only ratios within one run mean anything."));
+            y += 22;
+        }
+        int py = top;
+        panel(sb, left1, py, panelW, panelH, "Round trip of 1-byte messages (log scale)", "latency",
+                List.of(PCT_NAMES), lat, true);
+        List<String> sizeNames = new ArrayList<>();
+        for (long s : sizeList) sizeNames.add(Report.sizeName(s));
+        panel(sb, left2, py, panelW, panelH, "Throughput, MB/s = 10^6 bytes/s (log scale)", "MB/s", sizeNames, thr, false);
+        sb.append(text(20, h - 8, 10, "#666", "Solid lines: Java front end; dashed: C front end. Every figure was measured in the run(s) named above."));
+        sb.append("</svg>\n");
+        return sb.toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String text(double x, double y, int size, String color, String s) {
+        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" fill=\"%s\">%s</text>%n", x, y, size, color, esc(s));
+    }
+
+    private static String fmtNs(double ns) {
+        if (ns >= 1e9) return String.format(Locale.ROOT, "%.0f s", ns / 1e9);
+        if (ns >= 1e6) return String.format(Locale.ROOT, "%.0f ms", ns / 1e6);
+        if (ns >= 1e3) return String.format(Locale.ROOT, "%.0f µs", ns / 1e3);
+        return String.format(Locale.ROOT, "%.0f ns", ns);
+    }
+
+    private static String fmtMb(double v) {
+        if (v >= 1) return String.format(Locale.ROOT, "%.0f", v);
+        return String.format(Locale.ROOT, "%s", v);
+    }
+
+    private static void panel(StringBuilder sb, int x0, int y0, int pw, int ph, String title, String unit,
+                              List<String> xs, List<Series> series, boolean ns) {
+        sb.append(text(x0, y0 - 12, 14, "#000", title));
+        sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
+                x0, y0, pw, ph));
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (double v : s.y()) {
+                if (v > 0 && !Double.isNaN(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        if (series.isEmpty() || lo == Double.POSITIVE_INFINITY) {
+            sb.append(text(x0 + 20, y0 + ph / 2.0, 13, "#666", "no " + unit + " figures in this run"));
+            return;
+        }
+        int dLo = (int) Math.floor(Math.log10(lo)), dHi = (int) Math.ceil(Math.log10(hi));
+        if (dHi == dLo) dHi++;
+        final int dl = dLo, dh = dHi;
+        java.util.function.DoubleUnaryOperator ty = v -> y0 + ph - (Math.log10(v) - dl) / (dh - dl) * ph;
+        for (int d = dLo; d <= dHi; d++) {
+            double v = Math.pow(10, d);
+            double yy = ty.applyAsDouble(v);
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+                    x0, yy, x0 + pw, yy));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>%n",
+                    x0 - 4, yy + 4, esc(ns ? fmtNs(v) : fmtMb(v))));
+        }
+        int n = xs.size();
+        double step = n > 1 ? (pw - 60.0) / (n - 1) : 0;
+        for (int i = 0; i < n; i++) {
+            double xx = x0 + 30 + i * step + (n == 1 ? pw / 2.0 - 30 : 0);
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>%n",
+                    xx, y0 + ph + 16, esc(xs.get(i))));
+        }
+        int k = 0;
+        for (Series s : series) {
+            String color = COLORS[k % COLORS.length];
+            StringBuilder pts = new StringBuilder();
+            StringBuilder dots = new StringBuilder();
+            for (int i = 0; i < n && i < s.y().length; i++) {
+                double v = s.y()[i];
+                if (!(v > 0)) continue;
+                double xx = x0 + 30 + i * step + (n == 1 ? pw / 2.0 - 30 : 0);
+                double yy = ty.applyAsDouble(v);
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
+                dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s %s: %s</title></circle>%n",
+                        xx, yy, color, esc(s.label()), esc(xs.get(i)), esc(ns ? fmtNs(v) + " (" + Math.round(v) + " ns)"
+                                : String.format(Locale.ROOT, "%.1f MB/s", v))));
+            }
+            sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"%s points=\"%s\"/>%n",
+                    color, s.dashed() ? " stroke-dasharray=\"5,3\"" : "", pts.toString().trim()));
+            sb.append(dots);
+            int lx = x0 + (k % 2) * (pw / 2), ly = y0 + ph + 40 + (k / 2) * 16;
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
+                    lx, ly - 4, lx + 22, ly - 4, color, s.dashed() ? " stroke-dasharray=\"5,3\"" : ""));
+            sb.append(text(lx + 28, ly, 11, "#000", s.label()));
+            k++;
+        }
+    }
+}
