@@ -55,7 +55,8 @@ public final class BenchRunner {
                         + " through JNA: two copies; claim/view are copies in the API layer"),
                 new Spec("pipe-1m", "pipe", 1 << 20, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
                 new Spec("shm", "shm", 65536, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim, copy the"
-                        + " chunk in, commit -> view, release (the reader does not copy out); futex when sleeping"),
+                        + " chunk in, commit -> view, release (the reader does not copy out); 'sleep' = the transport's"
+                        + " blocking read (it spins briefly, then waits on a futex)"),
                 new Spec("shm-1m", "shm", 1 << 20, "shm: the same ring with 1 MiB"),
                 new Spec("kmod", "kmod", 65536, "kmod: /dev/myipcN copy mode, ring set to 64 KiB (size=); write -> read"),
                 new Spec("kmod-1m", "kmod", 1 << 20, "kmod: /dev/myipcN copy mode, ring 1 MiB"),
@@ -147,7 +148,32 @@ public final class BenchRunner {
         log.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - start) / 1e9, msg);
     }
 
+    /** Measures in a thread of its own, so the pinning of the measuring thread does not stay on the caller. */
     Run run() throws IOException {
+        Run[] result = new Run[1];
+        Throwable[] error = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                result[0] = measureAll();
+            } catch (Throwable e) {
+                error[0] = e;
+            }
+        }, "myipc-bench-runner");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while measuring");
+        }
+        if (error[0] instanceof IOException e) throw e;
+        if (error[0] instanceof RuntimeException e) throw e;
+        if (error[0] instanceof Error e) throw e;
+        return result[0];
+    }
+
+    private Run measureAll() throws IOException {
         int cores = Runtime.getRuntime().availableProcessors();
         if (o.sameCore || cores < 2) {
             myCpu = 0;
@@ -193,6 +219,7 @@ public final class BenchRunner {
         c.put("units", "times in ns (System.nanoTime); 1 MB = 10^6 bytes; percentiles from HdrHistogram (3 significant"
                 + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads included)"
                 + " / messages; rate latency counted from the intended send time");
+        c.put("cpu_clock", CpuClock.source());
         c.put("pinning", "the measuring thread of each JVM is pinned with sched_setaffinity (runner cpu " + myCpu
                 + ", peer cpu " + peerCpu + "); other JVM threads are not");
         c.put("spin_on_same_core", "Thread.yield() between polls when both sides share a CPU, Thread.onSpinWait() otherwise");
@@ -250,6 +277,11 @@ public final class BenchRunner {
             default:
                 return null;
         }
+    }
+
+    /** For tests: why the named transport cannot be measured here, or null. */
+    String unavailableForTest(String name) {
+        return unavailable(SPECS.get(name));
     }
 
     /** Opens a writer with a 1 ms timeout: a configuration error (mode=mmap not supported yet) means skip. */
@@ -362,8 +394,8 @@ public final class BenchRunner {
                     run.results.add(r);
                     progress(String.format(Locale.ROOT, "%s rate %s %s: achieved %.0f/s, p99 %.1f us, cpu %s%% / %s%%",
                             s.name(), rate == 0 ? "max" : Integer.toString(rate), wait, p.res.achievedPerS(),
-                            p.res.histogram().getValueAtPercentile(99) / 1e3, r.getOrDefault("cpu_pct_writer", "-"),
-                            r.getOrDefault("cpu_pct_reader", "-")));
+                            p.res.histogram().getValueAtPercentile(99) / 1e3, Report.f1(Report.num(r, "cpu_pct_writer")),
+                            Report.f1(Report.num(r, "cpu_pct_reader"))));
                 }
             }
         }

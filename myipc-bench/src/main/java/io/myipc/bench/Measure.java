@@ -5,7 +5,6 @@ import io.myipc.IpcReader;
 import io.myipc.IpcWriter;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -25,11 +24,7 @@ public final class Measure {
 
     /** User+system CPU time of this process in ns (all threads: JIT and GC included), -1 when unknown. */
     public static long processCpuNs() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime();
-        }
-        return -1;
+        return CpuClock.processCpuNs();
     }
 
     /** The byte at stream offset {@code o} of the correctness pattern: not periodic within 2^32 bytes. */

@@ -241,6 +241,7 @@ public final class Report {
                         us(num(r, "max_ns")), f1(num(r, "cpu_pct_writer")), f1(num(r, "cpu_pct_reader"))));
             }
         }
+        for (String f : run.failures) sb.append("\n**FAILED:** ").append(f).append('\n');
         boolean allVerified = all.stream().filter(r -> r.containsKey("verified")).allMatch(r -> Boolean.TRUE.equals(r.get("verified")));
         sb.append("\nCorrectness pass (every byte checked, separate from the timed runs): ")
                 .append(allVerified ? "passed for every transport listed" : "FAILED for some records (verified=false)")

@@ -1,0 +1,142 @@
+package io.myipc.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+/** The report files from hand-made records (test input, not measurements): well-formed and saying what they should. */
+class ReportTest {
+    @TempDir
+    Path tmp;
+
+    static Map<String, Object> rec(String fe, String transport, String metric, Object... kv) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("frontend", fe);
+        r.put("transport", transport);
+        r.put("metric", metric);
+        r.put("placement", "cross-core");
+        for (int i = 0; i < kv.length; i += 2) r.put((String) kv[i], kv[i + 1]);
+        return r;
+    }
+
+    static BenchRunner.Run run(boolean emulated) {
+        Map<String, Object> env = Env.collect("cross-core", List.of(0, 1));
+        env.put("emulated", emulated);
+        BenchRunner.Run run = new BenchRunner.Run(env);
+        run.config.put("quick", true);
+        run.results.add(rec("java", "pipe", "rtt", "wait", "spin", "count", 10L, "p50_ns", 4000L, "p90_ns", 5000L,
+                "p99_ns", 9000L, "p999_ns", 20000L, "max_ns", 90000L, "verified", true));
+        run.results.add(rec("java", "shm", "rtt", "wait", "spin", "count", 10L, "p50_ns", 1000L, "p90_ns", 1500L,
+                "p99_ns", 3000L, "p999_ns", 8000L, "max_ns", 40000L, "verified", true));
+        run.results.add(rec("java", "pipe", "throughput", "wait", "sleep", "chunk_bytes", 4096L, "mb_per_s", 500.0,
+                "verified", true, "api", "write -> read"));
+        run.results.add(rec("java", "shm", "throughput", "wait", "sleep", "chunk_bytes", 4096L, "mb_per_s", 1000.0,
+                "verified", true, "api", "claim/commit -> view/release"));
+        run.results.add(rec("java", "shm", "rate", "wait", "sleep", "chunk_bytes", 1L, "rate_target_per_s", 1000L,
+                "rate_achieved_per_s", 999.5, "p50_ns", 2000L, "p99_ns", 3000L, "p999_ns", 4000L, "max_ns", 5000L,
+                "cpu_pct_writer", 3.5, "cpu_pct_reader", 2.0, "note", "a, \"quoted\" note", "verified", true));
+        return run;
+    }
+
+    static Document xml(Path p) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(p.toFile());
+    }
+
+    @Test
+    void allFourFilesAreWrittenAndParseBack() throws Exception {
+        BenchRunner.Run run = run(false);
+        Report.writeAll(tmp, run, run.results, List.of());
+        Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
+        assertThat(doc).containsKeys("environment", "config", "results");
+        assertThat(Report.records(doc)).hasSize(5);
+        assertThat(Report.records(doc).get(4)).containsEntry("note", "a, \"quoted\" note").containsEntry("rate_achieved_per_s", 999.5);
+
+        List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
+        assertThat(csv).hasSize(6);
+        assertThat(csv.get(0)).startsWith("frontend,transport,metric,placement,wait,");
+        assertThat(csv.get(5)).contains("\"a, \"\"quoted\"\" note\"");
+
+        String md = Files.readString(tmp.resolve("report.md"));
+        assertThat(md).contains("Measured on: java front end").contains("| java | shm | spin | cross-core | 10 | 1.0 |")
+                .contains("0.25x") // shm rtt p50 vs pipe
+                .contains("1000.0 (2.00x)") // shm throughput vs pipe
+                .doesNotContain(Env.EMULATION_NOTE);
+
+        Document svg = xml(tmp.resolve("chart.svg"));
+        assertThat(svg.getDocumentElement().getTagName()).isEqualTo("svg");
+        assertThat(svg.getElementsByTagName("polyline").getLength()).isEqualTo(4); // 2 rtt + 2 throughput series
+        assertThat(Files.readString(tmp.resolve("chart.svg"))).contains("java shm spin", "4 KiB", "Measured on:");
+    }
+
+    @Test
+    void underEmulationTheNoteIsOnTheChartAndInTheTable() throws Exception {
+        BenchRunner.Run run = run(true);
+        Report.writeAll(tmp, run, run.results, List.of());
+        assertThat(Files.readString(tmp.resolve("report.md"))).contains(Env.EMULATION_NOTE);
+        Document svg = xml(tmp.resolve("chart.svg"));
+        assertThat(svg.getDocumentElement().getTextContent()).contains("only ratios within one run mean anything");
+    }
+
+    @Test
+    void cRecordsAreMergedIntoTableAndChart() throws Exception {
+        Path c = tmp.resolve("c.json");
+        Files.writeString(c, """
+                {
+                  "format": "myipc-bench/1",
+                  "environment": {"frontend": "c", "cpu_model": "Test CPU", "cores": 2, "emulated": true,
+                     "note": "under emulation only ratios within one run mean anything", "compiler": "gcc 12.2.0"},
+                  "config": {"quick": true},
+                  "results": [
+                    {"frontend": "c", "transport": "pipe", "metric": "rtt", "wait": "sleep", "placement": "cross-core", "chunk_bytes": 1, "count": 5, "p50_ns": 20000, "p90_ns": 30000, "p99_ns": 40000, "p999_ns": 50000, "max_ns": 60000, "verified": true},
+                    {"frontend": "c", "transport": "cacheline", "metric": "rtt", "wait": "spin", "placement": "cross-core", "chunk_bytes": 1, "count": 5, "p50_ns": 200, "p90_ns": 300, "p99_ns": 400, "p999_ns": 500, "max_ns": 600, "verified": true},
+                    {"frontend": "c", "transport": "memcpy", "metric": "throughput", "placement": "cross-core", "chunk_bytes": 4096, "count": 5, "mb_per_s": 20000.0, "verified": true}
+                  ]
+                }
+                """);
+        Path out = tmp.resolve("out");
+        TinyRunTest.Out o = TinyRunTest.run("--transports", "pipe", "--sizes", "4096", "--bytes", "16KiB",
+                "--verify-bytes", "16KiB", "--no-rtt", "--no-rate", "--include", c.toString(), "--out", out.toString());
+        assertThat(o.rc()).isZero();
+        Map<String, Object> doc = Report.load(out.resolve("results.json"));
+        assertThat(Report.records(doc)).extracting(r -> r.get("frontend") + " " + r.get("transport"))
+                .containsExactly("java pipe", "c pipe", "c cacheline", "c memcpy");
+        assertThat(doc).containsKey("included_environments");
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md).contains("Included (" + c + "): c front end: Test CPU").contains("| c | cacheline | spin |")
+                .contains("| c | memcpy |").contains(Env.EMULATION_NOTE);
+        Document svg = xml(out.resolve("chart.svg"));
+        assertThat(svg.getDocumentElement().getTextContent()).contains("c cacheline spin", "c memcpy", "java pipe",
+                "only ratios within one run mean anything");
+    }
+
+    @Test
+    void aFileInAnotherFormatIsRefusedClearly() throws IOException {
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, "{\"results\": []}");
+        assertThatThrownBy(() -> Report.load(bad)).hasMessageContaining("not in the myipc-bench/1 format");
+        Files.writeString(bad, "{\"format\": ");
+        assertThatThrownBy(() -> Report.load(bad)).hasMessageContaining("is not a benchmark result file");
+    }
+
+    @Test
+    void jsonRoundTrip() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("s", "tab\t\"q\" \\ é");
+        m.put("n", 42L);
+        m.put("d", 1.5);
+        m.put("l", new ArrayList<>(List.of(1L, "x", true)));
+        m.put("results", List.of(Map.of("a", 1L)));
+        assertThat(Json.parse(Json.write(m))).isEqualTo(m);
+    }
+}

@@ -1,0 +1,102 @@
+package io.myipc.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Tiny runs through the runner's own code: a peer JVM, every measurement, the correctness pass. No timing asserted. */
+class TinyRunTest {
+    @TempDir
+    Path tmp;
+
+    static List<String> transports() {
+        return Options.ALL_TRANSPORTS;
+    }
+
+    record Out(int rc, String stdout, String stderr) {
+    }
+
+    static Out run(String... args) throws Exception {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc;
+        try (PrintStream out = new PrintStream(o, true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+            rc = BenchRunner.runAndReport(Options.parse(args), out, err);
+        }
+        String se = e.toString(StandardCharsets.UTF_8);
+        System.err.print(se);
+        return new Out(rc, o.toString(StandardCharsets.UTF_8), se);
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void tinyRunPerTransportMeasuresEverythingAndPassesTheCorrectnessPass(String transport) throws Exception {
+        String why = new BenchRunner(Options.parse(), System.err).unavailableForTest(transport);
+        assumeTrue(why == null, () -> transport + " not measurable here: " + why);
+        Out out = run("--transports", transport, "--sizes", "64,4096", "--bytes", "64KiB", "--verify-bytes", "64KiB",
+                "--rtt-count", "200", "--warmup", "50", "--rates", "1000,0", "--rate-seconds", "0.02",
+                "--out", tmp.toString());
+        assertThat(out.rc()).as(out.stderr()).isZero();
+        assertThat(out.stderr()).contains(transport + ": correctness pass OK");
+        Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
+        List<Map<String, Object>> recs = Report.records(doc);
+        assertThat(recs).allSatisfy(r -> {
+            assertThat(r).containsEntry("frontend", "java").containsEntry("transport", transport)
+                    .containsEntry("verified", true).containsEntry("placement", "cross-core");
+        });
+        assertThat(recs.stream().filter(r -> r.get("metric").equals("rtt")))
+                .extracting(r -> r.get("wait") + "/" + r.get("count")).containsExactly("spin/200", "sleep/200");
+        assertThat(recs.stream().filter(r -> r.get("metric").equals("throughput")))
+                .extracting(r -> r.get("chunk_bytes") + "/" + r.get("bytes")).containsExactly("64/65536", "4096/65536");
+        assertThat(recs.stream().filter(r -> r.get("metric").equals("rate"))).hasSize(4)
+                .allSatisfy(r -> assertThat((Long) r.get("count")).isPositive());
+        assertThat(recs.stream().filter(r -> r.get("metric").equals("rate") && r.get("rate_target_per_s").equals(1000L)))
+                .allSatisfy(r -> assertThat(r.get("count")).isEqualTo(20L));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env = (Map<String, Object>) doc.get("environment");
+        assertThat(env).containsEntry("frontend", "java").containsKeys("java_version", "cpu_model", "emulated", "loadavg_at_start");
+        assertThat(out.stdout()).contains("| java | " + transport + " | spin |");
+        assertThat(Files.readString(tmp.resolve("classpath.txt"))).isNotBlank();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void aCorruptedByteIsDetected(String transport) throws Exception {
+        Out out = run("--transports", transport, "--sizes", "4096", "--verify-bytes", "64KiB", "--no-rtt",
+                "--no-throughput", "--no-rate", "--inject-corruption", "40000", "--out", tmp.toString());
+        assertThat(out.rc()).isEqualTo(1);
+        assertThat(out.stderr()).contains("CORRUPTION DETECTED").contains("byte 40000 is");
+        assertThat(Report.records(Report.load(tmp.resolve("results.json")))).isEmpty();
+        assertThat(Files.readString(tmp.resolve("report.md"))).contains("FAILED:", "wrong byte");
+    }
+
+    @Test
+    void selfTestPassesAndProvesTheCheckCanFail() throws Exception {
+        Out out = run("--self-test", "--transports", "pipe,shm", "--out", tmp.toString());
+        assertThat(out.rc()).as(out.stderr()).isZero();
+        assertThat(out.stderr()).contains("pipe: correctness pass OK", "shm: correctness pass OK",
+                "corrupted on purpose at offset 12345 over pipe was detected");
+    }
+
+    @Test
+    void kmodWithoutTheDriverIsSkippedWithHowToGetIt() throws Exception {
+        assumeTrue(!Files.exists(Path.of("/dev/myipc0")), "the driver is loaded here");
+        Out out = run("--transports", "kmod,pipe", "--sizes", "64", "--bytes", "4KiB", "--verify-bytes", "4KiB",
+                "--no-rtt", "--no-rate", "--out", tmp.toString());
+        assertThat(out.rc()).isZero();
+        assertThat(out.stderr()).contains("skip kmod: the driver is not loaded here").contains("tools/vm/vm run");
+        assertThat(out.stdout()).contains("Not measured: `kmod`");
+    }
+}
