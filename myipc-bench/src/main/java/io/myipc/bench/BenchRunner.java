@@ -116,6 +116,8 @@ public final class BenchRunner {
                 rest = new String[] {"-f", "1", "-wi", "2", "-w", "1s", "-i", "3", "-r", "1s", "io.myipc.bench.jmh"};
                 System.err.println("JMH with the short default: " + String.join(" ", rest));
             }
+            // JMH forks its benchmark JVMs with java.class.path: under exec:java that is Maven's, so give it ours
+            System.setProperty("java.class.path", PeerProcess.classPath());
             org.openjdk.jmh.Main.main(rest);
             return;
         }
