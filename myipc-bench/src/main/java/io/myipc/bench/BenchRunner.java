@@ -26,10 +26,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class BenchRunner {
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
-    static final String VM_HINT = "the driver is not loaded here (no /dev/myipc0 and /dev/myipc1): run the benchmark"
-            + " inside the VM harness with the module loaded, e.g. tools/vm/vm run --kernel 6.1 --params nr_devs=2 --"
-            + " java -cp \"$(cat <out>/classpath.txt)\" io.myipc.bench.BenchRunner --transports kmod,kmod-1m,kmod-mmap"
-            + " (<out>/classpath.txt is written by every run; the jars it names must be visible in the guest)";
+    static final String VM_HINT = "the driver is not loaded here (no /dev/myipc0 and /dev/myipc1): add --vm 6.1 to run"
+            + " the whole comparison inside the VM harness (tools/vm/vm) with the module loaded";
 
     /** One transport of the Java runner. */
     record Spec(String name, String scheme, long capacity, String description) {
@@ -119,6 +117,11 @@ public final class BenchRunner {
             // JMH forks its benchmark JVMs with java.class.path: under exec:java that is Maven's, so give it ours
             System.setProperty("java.class.path", PeerProcess.classPath());
             org.openjdk.jmh.Main.main(rest);
+            return;
+        }
+        if (o.vmKernel != null) {
+            int rc = VmRun.run(o, args, System.err);
+            if (rc != 0) System.exit(rc);
             return;
         }
         int rc = runAndReport(o, System.out, System.err);

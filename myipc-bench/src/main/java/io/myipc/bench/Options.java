@@ -27,8 +27,11 @@ public final class Options {
     public boolean sameCore;
     public boolean selfTest;
     public boolean jmh;
+    /** --vm: the kernel release to boot the VM harness with (6.1 or 6.12), or null. */
+    public String vmKernel;
     public boolean noRtt, noThroughput, noRate;
-    public Path out = Path.of("target", "bench");
+    /** Default: system property myipc.bench.out (set by the pom for exec:java), else target/bench. */
+    public Path out = Path.of(System.getProperty("myipc.bench.out", "target/bench"));
     public List<Path> includes = new ArrayList<>();
     /** Test hook: flip the byte at this stream offset in the correctness pass (-1: none). */
     public long injectCorruptionAt = -1;
@@ -49,10 +52,12 @@ public final class Options {
             "  --no-rtt | --no-throughput | --no-rate   leave a measurement out",
             "  --same-core           pin both sides to one CPU (default: two different CPUs)",
             "  --quick               small counts and budgets: the whole run in about a minute",
-            "  --out DIR             output folder (default target/bench)",
+            "  --out DIR             output folder (default myipc-bench/target/bench under exec:java, else target/bench)",
             "  --include FILE.json   merge another run's results (e.g. the C benchmark's) into the report; repeatable",
             "  --self-test           tiny run of every available transport with the correctness pass only, plus",
             "                        a run with an injected corrupted byte that must be detected",
+            "  --vm 6.1|6.12         run the whole comparison inside the VM harness (tools/vm/vm) with the driver",
+            "                        loaded, so kmod: is measured next to pipe: and shm: (QEMU: slow, scaled down)",
             "  --jmh [jmh args]      run the JMH benchmarks instead (the rest of the arguments go to JMH)",
             "  --help");
 
@@ -79,7 +84,7 @@ public final class Options {
                     return o; // the rest belongs to JMH
                 }
                 case "--transports", "--sizes", "--bytes", "--verify-bytes", "--rtt-count", "--warmup", "--rates",
-                        "--rate-seconds", "--out", "--include", "--inject-corruption" -> {
+                        "--rate-seconds", "--out", "--include", "--inject-corruption", "--vm" -> {
                     if (v == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                             throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
@@ -167,6 +172,12 @@ public final class Options {
                 rateSeconds = d;
             }
             case "--out" -> out = Path.of(v);
+            case "--vm" -> {
+                if (!v.equals("6.1") && !v.equals("6.12")) {
+                    throw new IllegalArgumentException("--vm needs the kernel of the VM harness: 6.1 or 6.12, not '" + v + "'");
+                }
+                vmKernel = v;
+            }
             case "--include" -> includes.add(Path.of(v));
             case "--inject-corruption" -> injectCorruptionAt = parseLong(a, v);
             default -> throw new IllegalStateException(a);

@@ -156,9 +156,10 @@ public final class Report {
                     .append("): ").append(run.config.get("rtt_count")).append(" round trips, ")
                     .append(run.config.get("bytes_per_point")).append(" bytes per throughput point.\n");
         }
-        for (Map.Entry<String, String> s : run.skipped.entrySet()) {
-            sb.append("\nNot measured: `").append(s.getKey()).append("`: ").append(s.getValue()).append('\n');
-        }
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        run.skipped.forEach((t, why) -> byReason.computeIfAbsent(why, k -> new ArrayList<>()).add("`" + t + "`"));
+        byReason.forEach((why, ts) -> sb.append("\nNot measured: ").append(String.join(", ", ts)).append(": ")
+                .append(why).append('\n'));
 
         List<Map<String, Object>> rtt = all.stream().filter(r -> "rtt".equals(r.get("metric"))).toList();
         if (!rtt.isEmpty()) {

@@ -60,6 +60,14 @@ class OptionsTest {
     }
 
     @Test
+    void vmTakesAKernelAndTheGuestGetsTheOtherArguments() {
+        assertThat(Options.parse("--vm", "6.12").vmKernel).isEqualTo("6.12");
+        assertThatThrownBy(() -> Options.parse("--vm", "5.10")).hasMessageContaining("6.1 or 6.12, not '5.10'");
+        assertThat(VmRun.guestArgs(new String[] {"--quick", "--vm", "6.1", "--out", "x", "--out=y", "--vm=6.1", "--no-rate"}))
+                .containsExactly("--quick", "--no-rate");
+    }
+
+    @Test
     void jmhTakesTheRestOfTheArguments() {
         Options o = Options.parse("--jmh", "--whatever", "-f", "1");
         assertThat(o.jmh).isTrue();

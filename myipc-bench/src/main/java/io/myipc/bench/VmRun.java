@@ -1,0 +1,91 @@
+package io.myipc.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --vm 6.1}: the whole Java comparison inside the VM harness ({@code tools/vm/vm}) with the driver loaded,
+ * so that kmod: is measured next to pipe: and shm: in one environment. The guest cannot see ~/.m2 (its /root is a
+ * tmpfs), so the class path is copied to {@code <out>/lib} first; {@code <out>} is the harness's results folder,
+ * writable in the guest, and receives the guest's results.json, report.md, chart.svg (plus console.log, dmesg.txt).
+ */
+final class VmRun {
+    private VmRun() {
+    }
+
+    static Path repoRoot() throws IOException {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isExecutable(p.resolve("tools/vm/vm"))) return p;
+        }
+        throw new IOException("--vm needs the VM harness tools/vm/vm of the myipc repository: run from inside the"
+                + " repository (current directory " + Path.of("").toAbsolutePath() + ")");
+    }
+
+    /** Copies every class path entry under {@code lib}; returns the guest's class path. */
+    static String copyClassPath(Path lib) throws IOException {
+        Files.createDirectories(lib);
+        List<String> cp = new ArrayList<>();
+        int i = 0;
+        for (String e : PeerProcess.classPath().split(File.pathSeparator)) {
+            if (e.isBlank()) continue;
+            Path src = Path.of(e);
+            if (Files.isDirectory(src)) {
+                Path dst = lib.resolve("dir" + (i++) + "-" + src.getParent().getFileName());
+                try (var walk = Files.walk(src)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path t = dst.resolve(src.relativize(p).toString());
+                        if (Files.isDirectory(p)) Files.createDirectories(t);
+                        else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                cp.add(dst.toString());
+            } else if (Files.isRegularFile(src)) {
+                Path dst = lib.resolve(src.getFileName());
+                Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+                cp.add(dst.toString());
+            }
+        }
+        return String.join(File.pathSeparator, cp);
+    }
+
+    /** The runner's own arguments for the guest: all but --vm and --out. */
+    static List<String> guestArgs(String[] args) {
+        List<String> a = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String s = args[i];
+            if (s.equals("--vm") || s.equals("--out")) {
+                i++;
+                continue;
+            }
+            if (s.startsWith("--vm=") || s.startsWith("--out=")) continue;
+            a.add(s);
+        }
+        return a;
+    }
+
+    static int run(Options o, String[] args, PrintStream log) throws IOException, InterruptedException {
+        Path root = repoRoot();
+        Path out = o.out.toAbsolutePath().normalize();
+        Files.createDirectories(out);
+        String cp = copyClassPath(out.resolve("lib"));
+        List<String> cmd = new ArrayList<>(List.of(root.resolve("tools/vm/vm").toString(), "run", "--kernel", o.vmKernel,
+                "--params", "nr_devs=2", "--results", out.toString(), "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+                BenchRunner.class.getName()));
+        cmd.addAll(guestArgs(args));
+        cmd.add("--out");
+        cmd.add(out.toString());
+        log.println("running the benchmark inside the VM (kernel " + o.vmKernel + ", driver loaded, 2 devices): "
+                + String.join(" ", cmd.subList(0, 9)) + " ... java ... BenchRunner " + String.join(" ", guestArgs(args)));
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).inheritIO().start();
+        int rc = p.waitFor();
+        log.println("the VM run ended with status " + rc + "; its files are in " + out);
+        return rc;
+    }
+}
