@@ -17,7 +17,30 @@ public final class SvgChart {
     private SvgChart() {
     }
 
-    record Series(String label, boolean dashed, double[] y) {
+    record Series(String label, boolean dashed, double[] y, String transport, boolean sleep) {
+    }
+
+    /** One color per transport name (the same for both front ends), in order of first appearance. */
+    private static final class Palette {
+        private final Map<String, String> byTransport = new LinkedHashMap<>();
+
+        String color(String transport) {
+            return byTransport.computeIfAbsent(transport, t -> COLORS[byTransport.size() % COLORS.length]);
+        }
+    }
+
+    /** Splits a long header line at ", " so that it fits the width of the chart. */
+    static List<String> wrap(String line, int max) {
+        List<String> out = new ArrayList<>();
+        String rest = line;
+        while (rest.length() > max) {
+            int cut = rest.lastIndexOf(", ", max);
+            if (cut <= 0) break;
+            out.add(rest.substring(0, cut + 1));
+            rest = "    " + rest.substring(cut + 2);
+        }
+        out.add(rest);
+        return out;
     }
 
     public static String render(Map<String, Object> env, List<Map<String, Object>> incEnvs, List<Map<String, Object>> all) {
@@ -29,7 +52,7 @@ public final class SvgChart {
             for (int i = 0; i < y.length; i++) y[i] = Report.num(r, PCT_KEYS[i]);
             lat.add(new Series(Report.str(r, "frontend") + " " + Report.str(r, "transport") + " "
                     + Report.str(r, "wait") + ("same-core".equals(r.get("placement")) ? " same-core" : ""),
-                    "c".equals(r.get("frontend")), y));
+                    "c".equals(r.get("frontend")), y, Report.str(r, "transport"), "sleep".equals(r.get("wait"))));
         }
         TreeSet<Long> sizes = new TreeSet<>();
         for (Map<String, Object> r : all) {
@@ -51,12 +74,12 @@ public final class SvgChart {
             y[sizeList.indexOf((long) Report.num(r, "chunk_bytes"))] = Report.num(r, "mb_per_s");
         }
         List<Series> thr = new ArrayList<>();
-        thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v)));
+        thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v, k.split(" ")[1], false)));
 
         int w = 1200, panelW = 540, panelH = 340, left1 = 70, left2 = 660;
         List<String> header = new ArrayList<>();
-        header.add("Measured on: " + Report.whereLine(env));
-        for (Map<String, Object> e : incEnvs) header.add("Included: " + Report.whereLine(e));
+        header.addAll(wrap("Measured on: " + Report.whereLine(env), 190));
+        for (Map<String, Object> e : incEnvs) header.addAll(wrap("Included: " + Report.whereLine(e), 190));
         boolean emulated = Boolean.TRUE.equals(env.get("emulated"))
                 || incEnvs.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
         int top = 40 + 16 * header.size() + (emulated ? 22 : 0) + 30;
@@ -79,12 +102,14 @@ public final class SvgChart {
             y += 22;
         }
         int py = top;
+        Palette palette = new Palette();
         panel(sb, left1, py, panelW, panelH, "Round trip of 1-byte messages (log scale)", "latency",
-                List.of(PCT_NAMES), lat, true);
+                List.of(PCT_NAMES), lat, true, palette);
         List<String> sizeNames = new ArrayList<>();
         for (long s : sizeList) sizeNames.add(Report.sizeName(s));
-        panel(sb, left2, py, panelW, panelH, "Throughput, MB/s = 10^6 bytes/s (log scale)", "MB/s", sizeNames, thr, false);
-        sb.append(text(20, h - 8, 10, "#666", "Solid lines: Java front end; dashed: C front end. Every figure was measured in the run(s) named above."));
+        panel(sb, left2, py, panelW, panelH, "Throughput, MB/s = 10^6 bytes/s (log scale)", "MB/s", sizeNames, thr, false, palette);
+        sb.append(text(20, h - 8, 10, "#666", "One color per transport. Solid lines: Java front end; dashed: C front end. Round trip: dots = spinning, squares"
+                + " and thin lines = sleeping. Every figure was measured in the run(s) named above."));
         sb.append("</svg>\n");
         return sb.toString();
     }
@@ -110,7 +135,7 @@ public final class SvgChart {
     }
 
     private static void panel(StringBuilder sb, int x0, int y0, int pw, int ph, String title, String unit,
-                              List<String> xs, List<Series> series, boolean ns) {
+                              List<String> xs, List<Series> series, boolean ns, Palette palette) {
         sb.append(text(x0, y0 - 12, 14, "#000", title));
         sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
                 x0, y0, pw, ph));
@@ -148,7 +173,7 @@ public final class SvgChart {
         }
         int k = 0;
         for (Series s : series) {
-            String color = COLORS[k % COLORS.length];
+            String color = palette.color(s.transport());
             StringBuilder pts = new StringBuilder();
             StringBuilder dots = new StringBuilder();
             for (int i = 0; i < n && i < s.y().length; i++) {
@@ -157,16 +182,18 @@ public final class SvgChart {
                 double xx = x0 + 30 + i * step + (n == 1 ? pw / 2.0 - 30 : 0);
                 double yy = ty.applyAsDouble(v);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
-                dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s %s: %s</title></circle>%n",
-                        xx, yy, color, esc(s.label()), esc(xs.get(i)), esc(ns ? fmtNs(v) + " (" + Math.round(v) + " ns)"
-                                : String.format(Locale.ROOT, "%.1f MB/s", v))));
+                String mark = s.sleep()
+                        ? String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"5\" fill=\"%s\">", xx - 2.5, yy - 2.5, color)
+                        : String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\">", xx, yy, color);
+                dots.append(mark).append(String.format(Locale.ROOT, "<title>%s %s: %s</title>%s%n", esc(s.label()), esc(xs.get(i)), esc(ns ? fmtNs(v) + " (" + Math.round(v) + " ns)"
+                                : String.format(Locale.ROOT, "%.1f MB/s", v)), s.sleep() ? "</rect>" : "</circle>"));
             }
-            sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"%s points=\"%s\"/>%n",
-                    color, s.dashed() ? " stroke-dasharray=\"5,3\"" : "", pts.toString().trim()));
+            sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s points=\"%s\"/>%n",
+                    color, s.sleep() ? "0.9" : "1.8", s.dashed() ? " stroke-dasharray=\"5,3\"" : "", pts.toString().trim()));
             sb.append(dots);
             int lx = x0 + (k % 2) * (pw / 2), ly = y0 + ph + 40 + (k / 2) * 16;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
-                    lx, ly - 4, lx + 22, ly - 4, color, s.dashed() ? " stroke-dasharray=\"5,3\"" : ""));
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
+                    lx, ly - 4, lx + 22, ly - 4, color, s.sleep() ? "1" : "2", s.dashed() ? " stroke-dasharray=\"5,3\"" : ""));
             sb.append(text(lx + 28, ly, 11, "#000", s.label()));
             k++;
         }

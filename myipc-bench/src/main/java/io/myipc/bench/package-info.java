@@ -1,0 +1,18 @@
+/**
+ * The Java front end of the myipc benchmark (issue 5).
+ *
+ * <pre>
+ * mvn -o -q -pl myipc-api,myipc-pipe,myipc-shm,myipc-kmod install -DskipTests   # once: the modules it measures
+ * mvn -pl myipc-bench compile exec:java -Dexec.args="--quick"                   # ~25 s here; files in myipc-bench/target/bench
+ * mvn -pl myipc-bench exec:java -Dexec.args="--quick --include native.json"    # merge the C benchmark's results
+ * mvn -pl myipc-bench exec:java -Dexec.args="--vm 6.1 --quick"                 # everything inside the VM, driver loaded
+ * mvn -pl myipc-bench exec:java -Dexec.args="--self-test"                      # correctness pass + injected corruption
+ * mvn -pl myipc-bench exec:java -Dexec.args="--jmh"                            # JMH (short default; JMH args may follow)
+ * </pre>
+ *
+ * <p>{@link io.myipc.bench.BenchRunner} starts one peer JVM ({@link io.myipc.bench.Peer}) and drives it over its
+ * stdin/stdout; the measured bytes go through {@code IpcChannels} only. {@link io.myipc.bench.Measure} holds both
+ * sides of every measurement; {@link io.myipc.bench.Report} and {@link io.myipc.bench.SvgChart} write
+ * results.json (format: myipc-bench/RESULTS.md), results.csv, report.md and chart.svg.
+ */
+package io.myipc.bench;
