@@ -225,6 +225,9 @@ public final class BenchRunner {
                 + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads included)"
                 + " / messages; rate latency counted from the intended send time");
         c.put("cpu_clock", CpuClock.source());
+        c.put("throughput_timing", "from the writer's first write to the arrival of the reader's 1-byte acknowledgement,"
+                + " sent after its last byte");
+        c.put("peer_jvm", "java " + String.join(" ", PeerProcess.JVM_OPTIONS) + " " + Peer.class.getName());
         c.put("pinning", "the measuring thread of each JVM is pinned with sched_setaffinity (runner cpu " + myCpu
                 + ", peer cpu " + peerCpu + "); other JVM threads are not");
         c.put("spin_on_same_core", "Thread.yield() between polls when both sides share a CPU, Thread.onSpinWait() otherwise");

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 /** The peer JVM, started with this JVM's java and the benchmark's class path; one command at a time. */
 final class PeerProcess implements AutoCloseable {
     static final String CLASSPATH_PROPERTY = "myipc.bench.classpath";
+    static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m");
 
     private final Process process;
     private final Writer stdin;
@@ -30,8 +31,9 @@ final class PeerProcess implements AutoCloseable {
 
     PeerProcess(int cpu) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m", "-cp", classPath(),
-                Peer.class.getName(), Integer.toString(cpu)));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(JVM_OPTIONS);
+        cmd.addAll(List.of("-cp", classPath(), Peer.class.getName(), Integer.toString(cpu)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         process = pb.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);

@@ -141,6 +141,55 @@ public final class Report {
         return null;
     }
 
+    private static Map<String, Object> find(List<Map<String, Object>> all, String fe, String transport, String metric,
+                                            Map<String, Object> like, String... keys) {
+        for (Map<String, Object> p : all) {
+            if (fe != null && !fe.equals(p.get("frontend"))) continue;
+            if (transport.equals(p.get("transport")) && metric.equals(p.get("metric")) && same(p, like, keys)) return p;
+        }
+        return null;
+    }
+
+    /** Ratios to the machine's limits (C cacheline / memcpy records, when included) and Java vs C per transport. */
+    static void ratios(StringBuilder sb, List<Map<String, Object>> all) {
+        boolean haveC = all.stream().anyMatch(r -> "c".equals(r.get("frontend")));
+        boolean haveJava = all.stream().anyMatch(r -> "java".equals(r.get("frontend")));
+        if (!haveC) return;
+        Map<String, Object> floor = null;
+        for (Map<String, Object> r : all) {
+            if ("cacheline".equals(r.get("transport")) && "rtt".equals(r.get("metric"))) floor = r;
+        }
+        sb.append("\n## Ratios to the limits of the machine and between the front ends\n\n");
+        sb.append("| front end | transport | metric | wait | chunk | value | vs pipe | vs limit | Java vs C |\n");
+        sb.append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : all) {
+            String m = str(r, "metric");
+            String t = str(r, "transport");
+            if (t.equals("cacheline") || t.equals("memcpy")) continue;
+            if (m.equals("rtt")) {
+                Map<String, Object> p = pipeOf(all, r, "wait", "placement");
+                Map<String, Object> c = "java".equals(r.get("frontend")) ? find(all, "c", t, "rtt", r, "wait", "placement") : null;
+                sb.append(String.format(Locale.ROOT, "| %s | %s | rtt p50 | %s | 1 B | %s µs | %s | %s | %s |%n",
+                        str(r, "frontend"), t, str(r, "wait"), us(num(r, "p50_ns")),
+                        p == null ? "-" : ratio(num(r, "p50_ns"), num(p, "p50_ns")),
+                        floor == null ? "-" : ratio(num(r, "p50_ns"), num(floor, "p50_ns")) + " cacheline",
+                        c == null ? "-" : ratio(num(r, "p50_ns"), num(c, "p50_ns"))));
+            } else if (m.equals("throughput") && r.containsKey("mb_per_s")) {
+                Map<String, Object> p = pipeOf(all, r, "chunk_bytes", "placement");
+                Map<String, Object> mc = find(all, null, "memcpy", "throughput", r, "chunk_bytes");
+                Map<String, Object> c = "java".equals(r.get("frontend")) ? find(all, "c", t, "throughput", r, "chunk_bytes", "placement") : null;
+                sb.append(String.format(Locale.ROOT, "| %s | %s | MB/s | %s | %s | %s | %s | %s | %s |%n",
+                        str(r, "frontend"), t, str(r, "wait"), sizeName((long) num(r, "chunk_bytes")), f1(num(r, "mb_per_s")),
+                        p == null ? "-" : ratio(num(r, "mb_per_s"), num(p, "mb_per_s")),
+                        mc == null ? "-" : ratio(num(r, "mb_per_s"), num(mc, "mb_per_s")) + " memcpy",
+                        c == null ? "-" : ratio(num(r, "mb_per_s"), num(c, "mb_per_s"))));
+            }
+        }
+        if (!haveJava) return;
+        sb.append("\nJava vs C compares the same transport name measured by the two front ends (each in its own run: "
+                + "check that both environments above are the same machine and load).\n");
+    }
+
     public static String markdown(BenchRunner.Run run, List<Map<String, Object>> all, List<Map<String, Object>> inc) {
         StringBuilder sb = new StringBuilder();
         sb.append("# myipc benchmark\n\n");
@@ -242,6 +291,7 @@ public final class Report {
                         us(num(r, "max_ns")), f1(num(r, "cpu_pct_writer")), f1(num(r, "cpu_pct_reader"))));
             }
         }
+        ratios(sb, all);
         for (String f : run.failures) sb.append("\n**FAILED:** ").append(f).append('\n');
         boolean allVerified = all.stream().filter(r -> r.containsKey("verified")).allMatch(r -> Boolean.TRUE.equals(r.get("verified")));
         sb.append("\nCorrectness pass (every byte checked, separate from the timed runs): ")

@@ -114,7 +114,11 @@ class ReportTest {
         assertThat(doc).containsKey("included_environments");
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("Included (" + c + "): c front end: Test CPU").contains("| c | cacheline | spin |")
-                .contains("| c | memcpy |").contains(Env.EMULATION_NOTE);
+                .contains("| c | memcpy |").contains(Env.EMULATION_NOTE)
+                .contains("## Ratios to the limits")
+                .contains("| c | pipe | rtt p50 | sleep | 1 B | 20.0 µs | 1.00x | 100.00x cacheline | - |");
+        // the Java pipe throughput at 4 KiB is set against the C memcpy ceiling at 4 KiB
+        assertThat(md).containsPattern("\\| java \\| pipe \\| MB/s \\| sleep \\| 4 KiB \\| [0-9.]+ \\| 1\\.00x \\| [0-9.]+x memcpy \\| - \\|");
         Document svg = xml(out.resolve("chart.svg"));
         assertThat(svg.getDocumentElement().getTextContent()).contains("c cacheline spin", "c memcpy", "java pipe",
                 "only ratios within one run mean anything");
