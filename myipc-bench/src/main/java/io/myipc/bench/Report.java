@@ -293,7 +293,11 @@ public final class Report {
         }
         ratios(sb, all);
         for (String f : run.failures) sb.append("\n**FAILED:** ").append(f).append('\n');
-        boolean allVerified = all.stream().filter(r -> r.containsKey("verified")).allMatch(r -> Boolean.TRUE.equals(r.get("verified")));
+        boolean allVerified = all.stream().filter(r -> r.containsKey("verified")).allMatch(r -> Boolean.TRUE.equals(r.get("verified")))
+                && run.failures.isEmpty();
+        if (run.config.get("correctness_pass") instanceof Map<?, ?> cp && !cp.isEmpty()) {
+            sb.append("\nCorrectness pass per transport (this run): ").append(cp).append('\n');
+        }
         sb.append("\nCorrectness pass (every byte checked, separate from the timed runs): ")
                 .append(allVerified ? "passed for every transport listed" : "FAILED for some records (verified=false)")
                 .append(".\n");

@@ -88,6 +88,9 @@ class TinyRunTest {
         assertThat(out.rc()).as(out.stderr()).isZero();
         assertThat(out.stderr()).contains("pipe: correctness pass OK", "shm: correctness pass OK",
                 "corrupted on purpose at offset 12345 over pipe was detected");
+        Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
+        assertThat(Report.records(doc)).isEmpty();
+        assertThat(((Map<?, ?>) doc.get("config")).get("correctness_pass")).isEqualTo(Map.of("pipe", true, "shm", true));
     }
 
     @Test
