@@ -224,7 +224,8 @@ public final class BenchRunner {
         c.put("units", "times in ns (System.nanoTime); 1 MB = 10^6 bytes; percentiles from HdrHistogram (3 significant"
                 + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads included)"
                 + " / messages; rate latency counted from the intended send time");
-        c.put("cpu_clock", CpuClock.source());
+        c.put("cpu_clock", CpuClock.source() + "; thread_cpu_*: the measuring thread alone (ThreadMXBean), without"
+                + " JIT and GC threads");
         c.put("throughput_timing", "from the writer's first write to the arrival of the reader's 1-byte acknowledgement,"
                 + " sent after its last byte");
         c.put("peer_jvm", "java " + String.join(" ", PeerProcess.JVM_OPTIONS) + " " + Peer.class.getName());
@@ -352,6 +353,7 @@ public final class BenchRunner {
                 r.put("capacity_bytes", s.capacity());
                 putHistogram(r, p.res.histogram());
                 putCpu(r, p.res.cpuNs(), p.peerCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
+                putThreadCpu(r, p.res.threadCpuNs(), p.peerThreadCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
                 r.put("verified", ok);
                 if (yield && wait.equals("spin")) r.put("note", "same core: Thread.yield() between polls");
                 run.results.add(r);
@@ -374,6 +376,7 @@ public final class BenchRunner {
                 r.put("seconds", t.w.wallNs() / 1e9);
                 r.put("mb_per_s", t.w.bytes() / (t.w.wallNs() / 1e9) / 1e6);
                 putCpu(r, t.w.cpuNs(), t.peerCpuNs, t.w.count(), t.w.wallNs(), t.peerWallNs);
+                putThreadCpu(r, t.w.threadCpuNs(), t.peerThreadCpuNs, t.w.count(), t.w.wallNs(), t.peerWallNs);
                 r.put("verified", ok);
                 r.put("api", (t.writerZeroCopy ? "claim/commit" : "write") + " -> " + (t.readerZeroCopy ? "view/release" : "read"));
                 run.results.add(r);
@@ -395,6 +398,7 @@ public final class BenchRunner {
                     r.put("rate_achieved_per_s", p.res.achievedPerS());
                     putHistogram(r, p.res.histogram());
                     putCpu(r, p.res.cpuNs(), p.peerCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
+                putThreadCpu(r, p.res.threadCpuNs(), p.peerThreadCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
                     r.put("verified", ok);
                     run.results.add(r);
                     progress(String.format(Locale.ROOT, "%s rate %s %s: achieved %.0f/s, p99 %.1f us, cpu %s%% / %s%%",
@@ -439,7 +443,16 @@ public final class BenchRunner {
         if (rCpu >= 0 && rWall > 0) r.put("cpu_pct_reader", 100.0 * rCpu / rWall);
     }
 
-    record Ping(Measure.PingResult res, long peerCpuNs, long peerWallNs) {
+    /** Added to RESULTS.md by the Java runner: the measuring thread alone (no JIT/GC threads). */
+    private static void putThreadCpu(Map<String, Object> r, long wCpu, long rCpu, long count, long wWall, long rWall) {
+        if (count <= 0) return;
+        if (wCpu >= 0) r.put("thread_cpu_ns_per_msg_writer", (double) wCpu / count);
+        if (rCpu >= 0) r.put("thread_cpu_ns_per_msg_reader", (double) rCpu / count);
+        if (wCpu >= 0 && wWall > 0) r.put("thread_cpu_pct_writer", 100.0 * wCpu / wWall);
+        if (rCpu >= 0 && rWall > 0) r.put("thread_cpu_pct_reader", 100.0 * rCpu / rWall);
+    }
+
+    record Ping(Measure.PingResult res, long peerCpuNs, long peerWallNs, long peerThreadCpuNs) {
     }
 
     private Ping ping(PeerProcess peer, Spec s, String wait, boolean yield, int warmup, long count, int rate,
@@ -455,11 +468,12 @@ public final class BenchRunner {
             cleanup(u);
         }
         Map<String, String> rep = peer.reply(600);
-        return new Ping(res, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")));
+        return new Ping(res, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")),
+                Long.parseLong(rep.get("thread_cpu_ns")));
     }
 
     record Transfer(Measure.WriteResult w, long peerCpuNs, long peerWallNs, long bad, String detail,
-                    boolean writerZeroCopy, boolean readerZeroCopy) {
+                    boolean writerZeroCopy, boolean readerZeroCopy, long peerThreadCpuNs) {
     }
 
     private Transfer transfer(PeerProcess peer, Spec s, int chunk, long total, boolean verify, long corruptAt)
@@ -478,7 +492,8 @@ public final class BenchRunner {
         Map<String, String> rep = peer.reply(600);
         String detail = rep.containsKey("detail") ? rep.get("detail").replace('_', ' ') : null;
         return new Transfer(wr, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")),
-                Long.parseLong(rep.get("bad")), detail, wzc, Boolean.parseBoolean(rep.get("zero_copy")));
+                Long.parseLong(rep.get("bad")), detail, wzc, Boolean.parseBoolean(rep.get("zero_copy")),
+                Long.parseLong(rep.get("thread_cpu_ns")));
     }
 
     private void cleanup(String[] uris) {

@@ -27,6 +27,16 @@ public final class Measure {
         return CpuClock.processCpuNs();
     }
 
+    /** CPU time of the calling (measuring) thread in ns, -1 when unknown. */
+    public static long threadCpuNs() {
+        var t = java.lang.management.ManagementFactory.getThreadMXBean();
+        return t.isCurrentThreadCpuTimeSupported() ? t.getCurrentThreadCpuTime() : -1;
+    }
+
+    static long diff(long a, long b) {
+        return a < 0 || b < 0 ? -1 : b - a;
+    }
+
     /** The byte at stream offset {@code o} of the correctness pattern: not periodic within 2^32 bytes. */
     public static byte pattern(long o) {
         return (byte) (((o * 0x9E3779B97F4A7C15L) >>> 56) ^ (o >>> 32));
@@ -57,16 +67,17 @@ public final class Measure {
     }
 
     /** Result of the ponger (peer side of rtt and rate). */
-    public record EchoResult(long count, long cpuNs, long wallNs) {
+    public record EchoResult(long count, long cpuNs, long wallNs, long threadCpuNs) {
     }
 
     /** The ponger: echoes every byte from {@code in} to {@code out} until {@link #END}. */
     public static EchoResult echo(IpcReader in, IpcWriter out, boolean spin, boolean yield) throws IOException {
         ByteBuffer one = ByteBuffer.allocateDirect(1);
-        long count = 0, cpu0 = -1, t0 = 0;
+        long count = 0, cpu0 = -1, t0 = 0, tc0 = -1;
         while (true) {
             byte b = readOne(in, one, spin, yield);
             if (b == MARK) {
+                tc0 = threadCpuNs();
                 cpu0 = processCpuNs();
                 t0 = System.nanoTime();
                 count = 0;
@@ -75,15 +86,16 @@ public final class Measure {
             if (b == END) {
                 long t1 = System.nanoTime();
                 long cpu1 = processCpuNs();
-                if (cpu0 < 0) throw new IOException("ping-pong ended without its start mark");
-                return new EchoResult(count, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, t1 - t0);
+                long tc1 = threadCpuNs();
+                if (t0 == 0) throw new IOException("ping-pong ended without its start mark");
+                return new EchoResult(count, diff(cpu0, cpu1), t1 - t0, diff(tc0, tc1));
             }
             count++;
         }
     }
 
     /** Result of the pinger. */
-    public record PingResult(Histogram histogram, long count, long cpuNs, long wallNs, double achievedPerS) {
+    public record PingResult(Histogram histogram, long count, long cpuNs, long wallNs, double achievedPerS, long threadCpuNs) {
     }
 
     private static void roundTrip(IpcWriter out, IpcReader in, ByteBuffer one, byte b, boolean spin, boolean yield)
@@ -109,6 +121,7 @@ public final class Measure {
         }
         roundTrip(out, in, one, MARK, spin, yield);
         Histogram h = new Histogram(1, 3_600_000_000_000L, 3);
+        long tc0 = threadCpuNs();
         long cpu0 = processCpuNs();
         long t0 = System.nanoTime();
         long n = 0;
@@ -141,9 +154,10 @@ public final class Measure {
         }
         long t1 = System.nanoTime();
         long cpu1 = processCpuNs();
+        long tc1 = threadCpuNs();
         roundTrip(out, in, one, END, spin, yield);
         long wall = t1 - t0;
-        return new PingResult(h, n, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, wall, n * 1e9 / Math.max(1, wall));
+        return new PingResult(h, n, diff(cpu0, cpu1), wall, n * 1e9 / Math.max(1, wall), diff(tc0, tc1));
     }
 
     /** Parks until shortly before {@code deadline}, then spins to it (parkNanos alone overshoots by tens of µs). */
@@ -164,7 +178,7 @@ public final class Measure {
     }
 
     /** Result of the throughput writer. */
-    public record WriteResult(long bytes, long count, long cpuNs, long wallNs) {
+    public record WriteResult(long bytes, long count, long cpuNs, long wallNs, long threadCpuNs) {
     }
 
     /**
@@ -182,6 +196,7 @@ public final class Measure {
         }
         boolean zc = zeroCopy(w);
         int maxClaim = zc ? w.maxClaimSize() : 0;
+        long tc0 = threadCpuNs();
         long cpu0 = processCpuNs();
         long t0 = System.nanoTime();
         long off = 0, count = 0;
@@ -216,11 +231,12 @@ public final class Measure {
         }
         long t1 = System.nanoTime();
         long cpu1 = processCpuNs();
-        return new WriteResult(off, count, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, t1 - t0);
+        long tc1 = threadCpuNs();
+        return new WriteResult(off, count, diff(cpu0, cpu1), t1 - t0, diff(tc0, tc1));
     }
 
     /** Result of the throughput reader: {@code badOffset} is the first wrong byte, or -1. */
-    public record ReadResult(long bytes, long cpuNs, long wallNs, long badOffset, String badDetail) {
+    public record ReadResult(long bytes, long cpuNs, long wallNs, long badOffset, String badDetail, long threadCpuNs) {
     }
 
     /**
@@ -232,11 +248,12 @@ public final class Measure {
         ByteBuffer dst = zc ? null : ByteBuffer.allocateDirect(chunk);
         long off = 0, bad = -1;
         String detail = null;
-        long cpu0 = -1, t0 = 0;
+        long cpu0 = -1, t0 = 0, tc0 = -1;
         while (off < total) {
             if (zc) {
                 ByteBuf v = r.view();
-                if (cpu0 < 0) {
+                if (t0 == 0) {
+                    tc0 = threadCpuNs();
                     cpu0 = processCpuNs();
                     t0 = System.nanoTime();
                 }
@@ -258,7 +275,8 @@ public final class Measure {
             } else {
                 dst.clear().limit((int) Math.min(chunk, total - off));
                 int n = r.read(dst);
-                if (cpu0 < 0) {
+                if (t0 == 0) {
+                    tc0 = threadCpuNs();
                     cpu0 = processCpuNs();
                     t0 = System.nanoTime();
                 }
@@ -278,9 +296,10 @@ public final class Measure {
         }
         long t1 = System.nanoTime();
         long cpu1 = processCpuNs();
+        long tc1 = threadCpuNs();
         ByteBuffer one = ByteBuffer.allocateDirect(1);
         one.put(0, (byte) 1);
         ack.write(one);
-        return new ReadResult(off, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, t1 - t0, bad, detail);
+        return new ReadResult(off, diff(cpu0, cpu1), t1 - t0, bad, detail, diff(tc0, tc1));
     }
 }

@@ -47,7 +47,8 @@ public final class Peer {
                         try (IpcReader r = IpcChannels.openReader(c[3], OPEN_TIMEOUT);
                              IpcWriter w = IpcChannels.openWriter(c[4], OPEN_TIMEOUT)) {
                             Measure.EchoResult e = Measure.echo(r, w, spin, yield);
-                            out.println("OK count=" + e.count() + " cpu_ns=" + e.cpuNs() + " wall_ns=" + e.wallNs());
+                            out.println("OK count=" + e.count() + " cpu_ns=" + e.cpuNs() + " wall_ns=" + e.wallNs()
+                                    + " thread_cpu_ns=" + e.threadCpuNs());
                         }
                     }
                     case "READ" -> {
@@ -58,6 +59,7 @@ public final class Peer {
                              IpcWriter w = IpcChannels.openWriter(c[5], OPEN_TIMEOUT)) {
                             Measure.ReadResult rr = Measure.read(r, w, chunk, total, verify);
                             out.println("OK bytes=" + rr.bytes() + " cpu_ns=" + rr.cpuNs() + " wall_ns=" + rr.wallNs()
+                                    + " thread_cpu_ns=" + rr.threadCpuNs()
                                     + " bad=" + rr.badOffset()
                                     + (rr.badDetail() == null ? "" : " detail=" + rr.badDetail().replace(' ', '_'))
                                     + " zero_copy=" + Measure.zeroCopy(r));

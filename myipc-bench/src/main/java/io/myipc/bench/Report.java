@@ -96,6 +96,12 @@ public final class Report {
         return v == null ? "" : v.toString();
     }
 
+    static String pct(Map<String, Object> r, String side) {
+        String p = f1(num(r, "cpu_pct_" + side));
+        double t = num(r, "thread_cpu_pct_" + side);
+        return Double.isNaN(t) ? p : p + " (" + f1(t) + ")";
+    }
+
     static String us(double ns) {
         return Double.isNaN(ns) ? "-" : String.format(Locale.ROOT, ns >= 1e6 ? "%.0f" : "%.1f", ns / 1e3);
     }
@@ -280,7 +286,8 @@ public final class Report {
 
         List<Map<String, Object>> rate = all.stream().filter(r -> "rate".equals(r.get("metric"))).toList();
         if (!rate.isEmpty()) {
-            sb.append("\n## Fixed message rate (latency from the intended send time, µs; CPU % of one core)\n\n");
+            sb.append("\n## Fixed message rate (latency from the intended send time, µs; CPU % of one core:"
+                    + " process, and in brackets the measuring thread alone where known)\n\n");
             sb.append("| front end | transport | wait | target/s | achieved/s | p50 | p99 | p99.9 | max | CPU% pinger | CPU% ponger |\n");
             sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Map<String, Object> r : rate) {
@@ -288,7 +295,7 @@ public final class Report {
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |%n",
                         str(r, "frontend"), str(r, "transport"), str(r, "wait"), t == 0 ? "max" : String.format(Locale.ROOT, "%.0f", t),
                         num(r, "rate_achieved_per_s"), us(num(r, "p50_ns")), us(num(r, "p99_ns")), us(num(r, "p999_ns")),
-                        us(num(r, "max_ns")), f1(num(r, "cpu_pct_writer")), f1(num(r, "cpu_pct_reader"))));
+                        us(num(r, "max_ns")), pct(r, "writer"), pct(r, "reader")));
             }
         }
         ratios(sb, all);

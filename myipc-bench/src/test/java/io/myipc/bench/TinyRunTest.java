@@ -60,6 +60,9 @@ class TinyRunTest {
                 .extracting(r -> r.get("wait") + "/" + r.get("count")).containsExactly("spin/200", "sleep/200");
         assertThat(recs.stream().filter(r -> r.get("metric").equals("throughput")))
                 .extracting(r -> r.get("chunk_bytes") + "/" + r.get("bytes")).containsExactly("64/65536", "4096/65536");
+        assertThat(recs).allSatisfy(r -> assertThat(r).containsKeys("cpu_ns_per_msg_writer", "cpu_ns_per_msg_reader",
+                "cpu_pct_writer", "cpu_pct_reader", "thread_cpu_ns_per_msg_writer", "thread_cpu_ns_per_msg_reader", "count",
+                "chunk_bytes", "capacity_bytes"));
         assertThat(recs.stream().filter(r -> r.get("metric").equals("rate"))).hasSize(4)
                 .allSatisfy(r -> assertThat((Long) r.get("count")).isPositive());
         assertThat(recs.stream().filter(r -> r.get("metric").equals("rate") && r.get("rate_target_per_s").equals(1000L)))
