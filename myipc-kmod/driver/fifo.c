@@ -2,19 +2,32 @@
 /*
  * fifo.c - FIFO semantics: open rendezvous, read, write, poll, release
  *
- * Locking: chan->lock (a mutex) protects ring, open counts and counters.
- * A task that has to wait drops the mutex first, then sleeps on a wait
- * queue until a condition read with READ_ONCE() holds, then retakes the
- * mutex and checks again. Readers and writers wait exclusively, so one
- * event wakes one task; whoever leaves data (room) behind after having
- * been woken passes the wake-up on to the next reader (writer).
+ * Locking (myipc_drv.h has the full picture and the lock order): in
+ * sync=mutex mode chan->lock protects everything; in sync=spsc mode
+ * readers serialise on chan->rd_lock, writers on chan->wr_lock, and
+ * chan->lock covers only open/release/role bookkeeping. The indices are
+ * published with release stores and read with acquire loads (ring.c), so
+ * a reader and a writer never wait for each other's lock.
+ *
+ * A task that has to wait drops its lock first, then sleeps on a wait
+ * queue until a condition read without locks holds, then retakes the lock
+ * and checks again. Readers and writers wait exclusively, so one event
+ * wakes one task; whoever leaves data (room) behind after having been
+ * woken passes the wake-up on to the next reader (writer).
+ *
+ * Lost wake-ups: the waker publishes its index, then wq_has_sleeper()
+ * (a full smp_mb(), then a look at the queue); the sleeper queues itself,
+ * then set_current_state() (a full barrier) inside
+ * wait_event_*(), then evaluates its condition. Store, full barrier, load
+ * on both sides: either the waker sees the sleeper queued, or the sleeper
+ * sees the new index.
  *
  * When a writer must sleep it waits for MYIPC_PIPE_BUF bytes of room, the
  * most any writer needs to make progress, so any woken writer can go on;
- * a reader waits for one byte. Readers wake a writer only when the room
- * crosses MYIPC_PIPE_BUF, writers wake a reader only when the ring stops
- * being empty (or on every write once someone polled, as epoll users
- * with edge triggering expect from pipes).
+ * a reader waits for one byte. Readers wake a writer only when there is
+ * MYIPC_PIPE_BUF of room and one sleeps, writers wake a reader when one
+ * sleeps (pollers included: epoll users with edge triggering expect an
+ * event per write, as from pipes).
  */
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -28,6 +41,9 @@
 void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size)
 {
 	mutex_init(&chan->lock);
+	mutex_init(&chan->rd_lock);
+	mutex_init(&chan->wr_lock);
+	mutex_init(&chan->map_lock);
 	init_waitqueue_head(&chan->rd_wait);
 	init_waitqueue_head(&chan->wr_wait);
 	init_waitqueue_head(&chan->open_wait);
@@ -39,81 +55,137 @@ void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size)
 void myipc_chan_destroy(struct myipc_chan *chan)
 {
 	myipc_ring_free(&chan->ring);
+	mutex_destroy(&chan->map_lock);
+	mutex_destroy(&chan->wr_lock);
+	mutex_destroy(&chan->rd_lock);
 	mutex_destroy(&chan->lock);
+}
+
+static struct mutex *myipc_rd_mutex(struct myipc_chan *chan)
+{
+	return myipc_spsc ? &chan->rd_lock : &chan->lock;
+}
+
+static struct mutex *myipc_wr_mutex(struct myipc_chan *chan)
+{
+	return myipc_spsc ? &chan->wr_lock : &chan->lock;
+}
+
+/* Both data locks (a resize); in spsc mode writer lock, then reader lock. */
+void myipc_lock_both(struct myipc_chan *chan)
+{
+	if (!myipc_spsc) {
+		mutex_lock(&chan->lock);
+		return;
+	}
+	mutex_lock(&chan->wr_lock);
+	mutex_lock(&chan->rd_lock);
+}
+
+void myipc_unlock_both(struct myipc_chan *chan)
+{
+	if (!myipc_spsc) {
+		mutex_unlock(&chan->lock);
+		return;
+	}
+	mutex_unlock(&chan->rd_lock);
+	mutex_unlock(&chan->wr_lock);
 }
 
 void myipc_chan_stats(struct myipc_chan *chan, struct myipc_stats *st)
 {
 	memset(st, 0, sizeof(*st));
+	/* chan->lock keeps the ring from being freed by a last close */
 	mutex_lock(&chan->lock);
+	if (myipc_spsc)
+		myipc_lock_both(chan);
 	st->bytes_written = chan->wr_stats.bytes;
 	st->bytes_read = chan->rd_stats.bytes;
 	st->write_calls = chan->wr_stats.calls;
 	st->read_calls = chan->rd_stats.calls;
 	st->writer_sleeps = chan->wr_stats.sleeps;
 	st->reader_sleeps = chan->rd_stats.sleeps;
-	st->writer_wakeups = chan->wr_stats.wakeups;
-	st->reader_wakeups = chan->rd_stats.wakeups;
+	st->writer_wakeups = atomic64_read(&chan->wr_stats.wakeups);
+	st->reader_wakeups = atomic64_read(&chan->rd_stats.wakeups);
 	st->high_water = chan->high_water;
 	st->capacity = chan->ring.size;
-	st->buffered = myipc_ring_used(&chan->ring);
+	if (chan->ring.ctrl)
+		st->buffered = min_t(u64, myipc_ring_used(&chan->ring),
+				     chan->ring.size);
+	if (myipc_spsc)
+		myipc_unlock_both(chan);
 	mutex_unlock(&chan->lock);
 }
 
-/* ---- wait conditions, evaluated without the lock ---- */
+/*
+ * A ring index was corrupted (by an mmap'd end): every user of the
+ * channel gets EIO from now on, until all ends have closed.
+ */
+void myipc_set_broken(struct myipc_chan *chan)
+{
+	if (!READ_ONCE(chan->broken))
+		pr_warn_ratelimited("myipc%u: ring index corrupted by user space, channel broken until all ends close\n",
+				    chan->index);
+	WRITE_ONCE(chan->broken, true);
+	wake_up_interruptible_all(&chan->rd_wait);
+	wake_up_interruptible_all(&chan->wr_wait);
+}
+
+/* ---- wait conditions, evaluated without locks ---- */
 
 static bool myipc_readable(struct myipc_chan *chan)
 {
-	return myipc_ring_used(&chan->ring) || !READ_ONCE(chan->writers);
+	return myipc_ring_used(&chan->ring) || !READ_ONCE(chan->writers) ||
+	       READ_ONCE(chan->broken);
 }
 
 static bool myipc_writable(struct myipc_chan *chan)
 {
+	/* a corrupt pair (used > size) counts too: the writer will see EIO */
 	return myipc_ring_room(&chan->ring) >= MYIPC_PIPE_BUF ||
-	       !READ_ONCE(chan->readers);
+	       myipc_ring_used(&chan->ring) > READ_ONCE(chan->ring.size) ||
+	       !READ_ONCE(chan->readers) || READ_ONCE(chan->broken);
 }
 
 /* ---- wake-ups: decide and count under the lock, wake after unlock ---- */
 
 /*
- * wq_has_sleeper() orders our index update before the look at the queue;
- * a waiter adds itself to the queue before it evaluates its condition.
- * So either we see the waiter, or the waiter sees the new index.
+ * FULL BARRIER: wq_has_sleeper() runs smp_mb() between our store of the
+ * tail (myipc_ring_produce()) and its look at the queue; it pairs with
+ * set_current_state() in a reader's wait_event_*() (queue, barrier, then
+ * the condition's load of tail). Either we see the reader, or it sees
+ * the new tail.
  */
 static bool myipc_wake_readers_prepare(struct myipc_chan *chan)
 {
 	if (!wq_has_sleeper(&chan->rd_wait))
 		return false;
-	chan->rd_stats.wakeups++;
+	atomic64_inc(&chan->rd_stats.wakeups);
 	return true;
 }
 
-static void myipc_wake_readers(struct myipc_chan *chan)
+void myipc_wake_readers(struct myipc_chan *chan)
 {
 	wake_up_interruptible_sync_poll(&chan->rd_wait, EPOLLIN | EPOLLRDNORM);
 }
 
-/* Wake a writer if one sleeps and there is the room writers wait for. */
-static bool myipc_wake_writer_check(struct myipc_chan *chan)
+/*
+ * Called after the head moved (or a resize): wake a writer if one sleeps
+ * and there is the room writers wait for. The room is computed with our
+ * own (new) head and a tail that can only be older than the real one, so
+ * it is never smaller than the real room: if it is below MYIPC_PIPE_BUF
+ * no sleeping writer could go on. FULL BARRIER in wq_has_sleeper(): our
+ * release of head before the look at the queue; pairs with the barrier
+ * in a writer's set_current_state() before it re-checks the room.
+ */
+bool myipc_wake_writers_prepare(struct myipc_chan *chan)
 {
 	if (myipc_ring_room(&chan->ring) < MYIPC_PIPE_BUF)
 		return false;
 	if (!wq_has_sleeper(&chan->wr_wait))
 		return false;
-	chan->wr_stats.wakeups++;
+	atomic64_inc(&chan->wr_stats.wakeups);
 	return true;
-}
-
-/*
- * Called under the lock after room grew from @room_before: wake a writer
- * only if the room just crossed MYIPC_PIPE_BUF. Above it no writer sleeps
- * (or a wake-up is already on its way); below it none could go on.
- */
-bool myipc_wake_writers_prepare(struct myipc_chan *chan, u32 room_before)
-{
-	if (room_before >= MYIPC_PIPE_BUF)
-		return false;
-	return myipc_wake_writer_check(chan);
 }
 
 void myipc_wake_writers(struct myipc_chan *chan)
@@ -132,7 +204,7 @@ static bool myipc_wake_next_reader(struct myipc_chan *chan)
 	return myipc_wake_readers_prepare(chan);
 }
 
-/* ---- open and release ---- */
+/* ---- open and release (under chan->lock) ---- */
 
 /* Wait until *@counter moves on, i.e. the other end has been opened. */
 static int myipc_wait_partner(struct myipc_chan *chan, unsigned int *counter)
@@ -155,22 +227,59 @@ static void myipc_wake_partner(struct myipc_chan *chan)
 /* The ring exists while any end is open; the last close discards it. */
 static int myipc_ring_get(struct myipc_chan *chan)
 {
-	if (chan->ring.data)
+	if (chan->ring.ctrl)
 		return 0;
+	WRITE_ONCE(chan->broken, false);
 	return myipc_ring_alloc(&chan->ring, chan->default_size);
 }
 
 static void myipc_ring_put(struct myipc_chan *chan)
 {
-	if (chan->readers || chan->writers)
+	if (chan->readers || chan->writers || chan->producer ||
+	    chan->consumer)
 		return;
 	myipc_ring_free(&chan->ring);
 	chan->ring.size = chan->default_size;
+	WRITE_ONCE(chan->broken, false);
 }
 
+/*
+ * Keep the state words of the shared pages in step with the open ends,
+ * for mmap'd peers: OPEN while an end of that kind is open, CLOSED once
+ * the last has gone. RELEASE: pairs with the peer's acquire load of the
+ * state; whatever the closing end published before (its index) is
+ * visible once CLOSED is.
+ */
+static void myipc_set_state(struct myipc_ring_side *side, unsigned int count)
+{
+	u32 state = READ_ONCE(side->state);
+
+	if (count)
+		state = MYIPC_END_OPEN;
+	else if (state != MYIPC_END_ABSENT)
+		state = MYIPC_END_CLOSED;
+	/* RELEASE: see above; pairs with the peer's acquire of state */
+	smp_store_release(&side->state, state);
+}
+
+static void myipc_sync_states(struct myipc_chan *chan)
+{
+	if (!chan->ring.ctrl)
+		return;
+	myipc_set_state(chan->ring.prod, chan->writers);
+	myipc_set_state(chan->ring.cons, chan->readers);
+}
+
+/*
+ * The counts are stored with release semantics: a reader that finds no
+ * writer (acquire load) and then re-checks the ring sees every byte the
+ * last writer published before it closed.
+ */
 static void myipc_drop_reader(struct myipc_chan *chan)
 {
-	if (--chan->readers)
+	/* RELEASE: pairs with the acquire loads of the count */
+	smp_store_release(&chan->readers, chan->readers - 1);
+	if (chan->readers)
 		return;
 	/* writers now get EPIPE, pollers EPOLLERR */
 	wake_up_interruptible_all(&chan->wr_wait);
@@ -178,7 +287,9 @@ static void myipc_drop_reader(struct myipc_chan *chan)
 
 static void myipc_drop_writer(struct myipc_chan *chan)
 {
-	if (--chan->writers)
+	/* RELEASE: pairs with smp_load_acquire() in myipc_read_iter() */
+	smp_store_release(&chan->writers, chan->writers - 1);
+	if (chan->writers)
 		return;
 	/* readers now see end of file, pollers EPOLLHUP */
 	wake_up_interruptible_all(&chan->rd_wait);
@@ -188,6 +299,7 @@ static int myipc_open_reader(struct myipc_chan *chan, struct myipc_file *mf,
 			     bool nonblock)
 {
 	chan->r_counter++;
+	mf->is_reader = true;
 	if (chan->readers++ == 0)
 		myipc_wake_partner(chan);
 	if (chan->writers)
@@ -203,11 +315,13 @@ static int myipc_open_reader(struct myipc_chan *chan, struct myipc_file *mf,
 	return -ERESTARTSYS;
 }
 
-static int myipc_open_writer(struct myipc_chan *chan, bool nonblock)
+static int myipc_open_writer(struct myipc_chan *chan, struct myipc_file *mf,
+			     bool nonblock)
 {
 	if (nonblock && !chan->readers)
 		return -ENXIO;
 	chan->w_counter++;
+	mf->is_writer = true;
 	if (chan->writers++ == 0)
 		myipc_wake_partner(chan);
 	if (chan->readers)
@@ -219,12 +333,14 @@ static int myipc_open_writer(struct myipc_chan *chan, bool nonblock)
 }
 
 /* O_RDWR never blocks: the opener can talk to itself. */
-static int myipc_open_both(struct myipc_chan *chan)
+static int myipc_open_both(struct myipc_chan *chan, struct myipc_file *mf)
 {
 	chan->r_counter++;
 	chan->w_counter++;
 	chan->readers++;
 	chan->writers++;
+	mf->is_reader = true;
+	mf->is_writer = true;
 	if (chan->readers == 1 || chan->writers == 1)
 		myipc_wake_partner(chan);
 	return 0;
@@ -246,12 +362,13 @@ static int myipc_open_locked(struct myipc_chan *chan, struct myipc_file *mf,
 		ret = myipc_open_reader(chan, mf, nonblock);
 		break;
 	case FMODE_WRITE:
-		ret = myipc_open_writer(chan, nonblock);
+		ret = myipc_open_writer(chan, mf, nonblock);
 		break;
 	default:
-		ret = myipc_open_both(chan);
+		ret = myipc_open_both(chan, mf);
 		break;
 	}
+	myipc_sync_states(chan);
 	if (ret)
 		myipc_ring_put(chan);
 	return ret;
@@ -285,16 +402,90 @@ static int myipc_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/*
+ * MYIPC_IOC_SET_ROLE: make this file the producer or the consumer of the
+ * ring (uapi/myipc.h). A role end counts only as what it is, so an O_RDWR
+ * producer stops counting as a reader (its peer sees EOF when it goes).
+ */
+int myipc_set_role(struct file *file, u32 role)
+{
+	struct myipc_file *mf = file->private_data;
+	struct myipc_chan *chan = mf->chan;
+	struct myipc_file **slot;
+	int ret = 0;
+
+	if (role == MYIPC_ROLE_PRODUCER) {
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		slot = &chan->producer;
+	} else if (role == MYIPC_ROLE_CONSUMER) {
+		if (!(file->f_mode & FMODE_READ))
+			return -EBADF;
+		slot = &chan->consumer;
+	} else {
+		return -EINVAL;
+	}
+
+	mutex_lock(&chan->lock);
+	if (mf->role || *slot) {
+		ret = -EBUSY;
+		goto out;
+	}
+	*slot = mf;
+	if (role == MYIPC_ROLE_PRODUCER) {
+		if (mf->is_reader) {
+			mf->is_reader = false;
+			myipc_drop_reader(chan);
+			/* no consumer came and went: it is still absent */
+			if (!chan->readers)
+				WRITE_ONCE(chan->ring.cons->state,
+					   MYIPC_END_ABSENT);
+		}
+		mf->peer_at_role = chan->readers;
+		mf->peer_counter_at_role = chan->r_counter;
+	} else {
+		if (mf->is_writer) {
+			mf->is_writer = false;
+			myipc_drop_writer(chan);
+			if (!chan->writers)
+				WRITE_ONCE(chan->ring.prod->state,
+					   MYIPC_END_ABSENT);
+		}
+		mf->peer_at_role = chan->writers;
+		mf->peer_counter_at_role = chan->w_counter;
+	}
+	WRITE_ONCE(mf->role, role);
+	myipc_sync_states(chan);
+out:
+	mutex_unlock(&chan->lock);
+	return ret;
+}
+
 static int myipc_release(struct inode *inode, struct file *file)
 {
 	struct myipc_file *mf = file->private_data;
 	struct myipc_chan *chan = mf->chan;
 
 	mutex_lock(&chan->lock);
-	if (file->f_mode & FMODE_READ)
+	if (chan->producer == mf)
+		chan->producer = NULL;
+	if (chan->consumer == mf)
+		chan->consumer = NULL;
+	if (mf->is_reader)
 		myipc_drop_reader(chan);
-	if (file->f_mode & FMODE_WRITE)
+	if (mf->is_writer)
 		myipc_drop_writer(chan);
+	myipc_sync_states(chan);
+	/* a role end that dies asleep leaves no announcement behind */
+	if (chan->ring.ctrl && mf->role == MYIPC_ROLE_PRODUCER)
+		WRITE_ONCE(chan->ring.prod->sleeping, 0);
+	if (chan->ring.ctrl && mf->role == MYIPC_ROLE_CONSUMER)
+		WRITE_ONCE(chan->ring.cons->sleeping, 0);
+	if (mf->role) {
+		/* the peer's MYIPC_IOC_WAIT now sees the end gone */
+		wake_up_interruptible_all(&chan->rd_wait);
+		wake_up_interruptible_all(&chan->wr_wait);
+	}
 	myipc_ring_put(chan);
 	mutex_unlock(&chan->lock);
 	kfree(mf);
@@ -309,60 +500,103 @@ static bool myipc_nonblock(struct kiocb *iocb)
 	       (iocb->ki_flags & IOCB_NOWAIT);
 }
 
+/* Another file holds the role: its mapping would race with our copy. */
+static bool myipc_role_conflict(struct myipc_file *mf, struct myipc_file *holder)
+{
+	return holder && holder != mf;
+}
+
 /*
- * Copy what is buffered (up to the count) to @to. Returns the bytes
+ * Copy up to @avail buffered bytes from @head to @to. Returns the bytes
  * moved, or -EFAULT if none could be. Sets *@wake_writer when this made
  * room for a sleeping writer.
  */
 static ssize_t myipc_read_some(struct myipc_chan *chan, struct iov_iter *to,
-			       bool *wake_writer)
+			       u64 head, u64 avail, bool *wake_writer)
 {
 	struct myipc_ring *ring = &chan->ring;
-	u32 room_before = myipc_ring_room(ring);
-	size_t want = min_t(size_t, myipc_ring_used(ring), iov_iter_count(to));
-	size_t done = myipc_ring_copy_out(ring, to, want);
+	size_t want = min_t(u64, avail, iov_iter_count(to));
+	size_t done = myipc_ring_copy_out(ring, head, to, want);
 
 	if (!done)
 		return -EFAULT;
-	myipc_ring_consume(ring, done);
+	myipc_ring_consume(ring, head + done);
 	chan->rd_stats.bytes += done;
-	*wake_writer = myipc_wake_writers_prepare(chan, room_before);
+	*wake_writer = myipc_wake_writers_prepare(chan);
 	return done;
+}
+
+/* Sleep until readable; the reader lock is dropped around it. */
+static int myipc_read_wait(struct myipc_chan *chan, struct mutex *m)
+{
+	u32 number;
+	int ret;
+
+	chan->rd_stats.sleeps++;
+	mutex_unlock(m);
+	myipc_announce(chan, chan->ring.cons, &chan->rd_sleepers, &number);
+	ret = wait_event_interruptible_exclusive(chan->rd_wait,
+						 myipc_readable(chan));
+	myipc_unannounce(chan->ring.cons, &chan->rd_sleepers, number);
+	if (ret)
+		return -ERESTARTSYS;
+	mutex_lock(m);
+	return 0;
 }
 
 static ssize_t myipc_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct myipc_chan *chan = myipc_chan_of(iocb->ki_filp);
+	struct myipc_file *mf = iocb->ki_filp->private_data;
+	struct myipc_chan *chan = mf->chan;
+	struct mutex *m = myipc_rd_mutex(chan);
 	bool wake_writer = false, wake_next = false;
 	ssize_t ret;
+	s64 avail;
+	u64 head;
 
 	if (!iov_iter_count(to))
 		return 0;
+	if (myipc_role_conflict(mf, READ_ONCE(chan->consumer)))
+		return -EBUSY;
 
-	mutex_lock(&chan->lock);
+	mutex_lock(m);
 	chan->rd_stats.calls++;
 	for (;;) {
-		if (myipc_ring_used(&chan->ring)) {
-			ret = myipc_read_some(chan, to, &wake_writer);
+		ret = -EIO;
+		if (READ_ONCE(chan->broken))
+			break;
+		avail = myipc_ring_check_read(&chan->ring, &head);
+		if (avail < 0) {
+			myipc_set_broken(chan);
 			break;
 		}
-		ret = 0;
-		if (!chan->writers)
-			break;		/* end of file */
+		if (avail) {
+			ret = myipc_read_some(chan, to, head, avail,
+					      &wake_writer);
+			break;
+		}
+		/*
+		 * ACQUIRE: pairs with the release store of the count in
+		 * myipc_drop_writer(): if no writer is left, the re-check
+		 * of the ring sees all the last writer published.
+		 */
+		if (!smp_load_acquire(&chan->writers)) {
+			avail = myipc_ring_check_read(&chan->ring, &head);
+			if (avail)
+				continue;
+			ret = 0;	/* end of file */
+			break;
+		}
 		ret = -EAGAIN;
 		if (myipc_nonblock(iocb))
 			break;
-		chan->rd_stats.sleeps++;
-		mutex_unlock(&chan->lock);
-		if (wait_event_interruptible_exclusive(chan->rd_wait,
-						       myipc_readable(chan)))
+		if (myipc_read_wait(chan, m))
 			return -ERESTARTSYS;	/* nothing moved yet */
-		mutex_lock(&chan->lock);
 		wake_next = true;
 	}
 	if (wake_next)
 		wake_next = myipc_wake_next_reader(chan);
-	mutex_unlock(&chan->lock);
+	mutex_unlock(m);
 
 	if (wake_writer)
 		myipc_wake_writers(chan);
@@ -378,54 +612,70 @@ static ssize_t myipc_read_iter(struct kiocb *iocb, struct iov_iter *to)
  * of at most MYIPC_PIPE_BUF bytes (@atomic) goes in whole or not at all,
  * a larger one goes in pieces of at least min(rest, MYIPC_PIPE_BUF).
  * Adds the bytes moved to *@done (none when there is not enough room).
- * Returns -EFAULT when the source faulted; a faulting atomic write moves
- * nothing. Sets *@wake_reader when the ring was empty (a reader may
- * sleep) or pollers are about.
+ * Returns -EFAULT when the source faulted (a faulting atomic write moves
+ * nothing), -EIO when the ring is corrupt. Sets *@wake_reader when a
+ * reader (or poller) sleeps.
  */
 static int myipc_write_some(struct myipc_chan *chan, struct iov_iter *from,
 			    bool atomic, size_t *done, bool *wake_reader)
 {
 	struct myipc_ring *ring = &chan->ring;
 	size_t rest = iov_iter_count(from);
-	size_t room = myipc_ring_room(ring);
-	bool was_empty = !myipc_ring_used(ring);
 	size_t want, copied;
+	s64 room;
+	u64 tail;
 
+	room = myipc_ring_check_write(ring, &tail);
+	if (room < 0) {
+		myipc_set_broken(chan);
+		return -EIO;
+	}
 	if (room < min_t(size_t, rest, MYIPC_PIPE_BUF))
 		return 0;
-	want = min(room, rest);
-	copied = myipc_ring_copy_in(ring, from, want);
+	want = min_t(size_t, room, rest);
+	copied = myipc_ring_copy_in(ring, tail, from, want);
 	if (!copied || (atomic && copied < want))
 		return -EFAULT;
-	myipc_ring_produce(ring, copied);
+	myipc_ring_produce(ring, tail + copied);
 	*done += copied;
 	chan->wr_stats.bytes += copied;
-	chan->high_water = max_t(u64, chan->high_water, myipc_ring_used(ring));
-	if (was_empty || READ_ONCE(chan->poll_usage))
-		*wake_reader |= myipc_wake_readers_prepare(chan);
+	chan->high_water = max_t(u64, chan->high_water,
+				 ring->size - room + copied);
+	*wake_reader |= myipc_wake_readers_prepare(chan);
 	return copied < want ? -EFAULT : 0;
 }
 
 /* Returns 0 after waiting for room, or -ERESTARTSYS; lock dropped inside. */
-static int myipc_write_wait(struct myipc_chan *chan, bool *wake_reader)
+static int myipc_write_wait(struct myipc_chan *chan, struct mutex *m,
+			    bool *wake_reader)
 {
+	u32 number;
+	int ret;
+
 	chan->wr_stats.sleeps++;
-	mutex_unlock(&chan->lock);
+	mutex_unlock(m);
 	if (*wake_reader)
 		myipc_wake_readers(chan);
 	*wake_reader = false;
-	if (wait_event_interruptible_exclusive(chan->wr_wait,
-					       myipc_writable(chan))) {
-		mutex_lock(&chan->lock);
-		return -ERESTARTSYS;
-	}
-	mutex_lock(&chan->lock);
-	return 0;
+	myipc_announce(chan, chan->ring.prod, &chan->wr_sleepers, &number);
+	ret = wait_event_interruptible_exclusive(chan->wr_wait,
+						 myipc_writable(chan));
+	myipc_unannounce(chan->ring.prod, &chan->wr_sleepers, number);
+	mutex_lock(m);
+	return ret ? -ERESTARTSYS : 0;
+}
+
+/* Pass a wake-up on to the next writer if we leave room behind. */
+static bool myipc_wake_next_writer(struct myipc_chan *chan)
+{
+	return myipc_wake_writers_prepare(chan);
 }
 
 static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct myipc_chan *chan = myipc_chan_of(iocb->ki_filp);
+	struct myipc_file *mf = iocb->ki_filp->private_data;
+	struct myipc_chan *chan = mf->chan;
+	struct mutex *m = myipc_wr_mutex(chan);
 	bool atomic = iov_iter_count(from) <= MYIPC_PIPE_BUF;
 	bool wake_reader = false, woken = false;
 	size_t done = 0, before;
@@ -433,11 +683,17 @@ static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	if (!iov_iter_count(from))
 		return 0;
+	if (myipc_role_conflict(mf, READ_ONCE(chan->producer)))
+		return -EBUSY;
 
-	mutex_lock(&chan->lock);
+	mutex_lock(m);
 	chan->wr_stats.calls++;
 	while (!err) {
-		if (!chan->readers) {
+		if (READ_ONCE(chan->broken)) {
+			err = -EIO;
+			break;
+		}
+		if (!READ_ONCE(chan->readers)) {
 			send_sig(SIGPIPE, current, 0);
 			err = -EPIPE;
 			break;
@@ -452,12 +708,12 @@ static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			err = -EAGAIN;
 			break;
 		}
-		err = myipc_write_wait(chan, &wake_reader);
+		err = myipc_write_wait(chan, m, &wake_reader);
 		woken = true;
 	}
 	if (woken)
-		woken = myipc_wake_writer_check(chan);
-	mutex_unlock(&chan->lock);
+		woken = myipc_wake_next_writer(chan);
+	mutex_unlock(m);
 
 	if (wake_reader)
 		myipc_wake_readers(chan);
@@ -472,16 +728,20 @@ static __poll_t myipc_poll(struct file *file, poll_table *wait)
 {
 	struct myipc_file *mf = file->private_data;
 	struct myipc_chan *chan = mf->chan;
+	bool reader = READ_ONCE(mf->is_reader) ||
+		      READ_ONCE(mf->role) == MYIPC_ROLE_CONSUMER;
+	bool writer = READ_ONCE(mf->is_writer) ||
+		      READ_ONCE(mf->role) == MYIPC_ROLE_PRODUCER;
 	__poll_t mask = 0;
 
 	WRITE_ONCE(chan->poll_usage, true);
 	/* queue first, then look: a change after the look wakes us */
-	if (file->f_mode & FMODE_READ)
+	if (reader)
 		poll_wait(file, &chan->rd_wait, wait);
-	if (file->f_mode & FMODE_WRITE)
+	if (writer)
 		poll_wait(file, &chan->wr_wait, wait);
 
-	if (file->f_mode & FMODE_READ) {
+	if (reader) {
 		if (myipc_ring_used(&chan->ring))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!READ_ONCE(chan->writers) &&
@@ -489,12 +749,14 @@ static __poll_t myipc_poll(struct file *file, poll_table *wait)
 		     READ_ONCE(chan->w_counter) != mf->w_counter_at_open))
 			mask |= EPOLLHUP;
 	}
-	if (file->f_mode & FMODE_WRITE) {
+	if (writer) {
 		if (myipc_ring_room(&chan->ring) >= MYIPC_PIPE_BUF)
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		if (!READ_ONCE(chan->readers))
 			mask |= EPOLLERR;
 	}
+	if (READ_ONCE(chan->broken))
+		mask |= EPOLLERR;
 	return mask;
 }
 
@@ -519,6 +781,7 @@ const struct file_operations myipc_fops = {
 	.splice_read	= myipc_splice_read,
 	.splice_write	= iter_file_splice_write,
 	.poll		= myipc_poll,
+	.mmap		= myipc_mmap,
 	.unlocked_ioctl	= myipc_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };

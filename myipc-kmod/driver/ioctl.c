@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ioctl.c - FIONREAD, MYIPC_IOC_GET_SIZE/SET_SIZE, MYIPC_IOC_GET_STATS
+ * ioctl.c - FIONREAD, MYIPC_IOC_GET_SIZE/SET_SIZE, MYIPC_IOC_GET_STATS,
+ * and the dispatch of the ring ioctls (SET_ROLE in fifo.c, WAIT/WAKE in
+ * mmap.c)
  *
  * All commands work on any end. Arguments are pointers; 32-bit callers
  * go through compat_ptr_ioctl(), the layouts being the same.
  */
 #include <linux/fs.h>
+#include <linux/minmax.h>
 #include <linux/uaccess.h>
 
 #include <asm/ioctls.h>
@@ -14,66 +17,49 @@
 
 static int myipc_ioc_nread(struct myipc_chan *chan, int __user *arg)
 {
-	int n;
+	u64 n = min_t(u64, myipc_ring_used(&chan->ring),
+		      READ_ONCE(chan->ring.size));
 
-	mutex_lock(&chan->lock);
-	n = myipc_ring_used(&chan->ring);
-	mutex_unlock(&chan->lock);
-	return put_user(n, arg);
+	return put_user((int)n, arg);
 }
 
 static int myipc_ioc_get_size(struct myipc_chan *chan, u64 __user *arg)
 {
-	u64 size;
+	u64 size = READ_ONCE(chan->ring.size);
 
-	mutex_lock(&chan->lock);
-	size = chan->ring.size;
-	mutex_unlock(&chan->lock);
 	return put_user(size, arg);
 }
 
 /*
- * Swap in @fresh (already allocated, empty) if the buffered bytes fit,
- * keeping them in order. Called with the lock held; on success @fresh
- * holds the old buffer, for the caller to free after unlocking.
+ * Swap in a data area of @size bytes, keeping the buffered bytes in
+ * order. Both data locks, then map_lock (see the lock order in
+ * myipc_drv.h): EBUSY while any mapping of the ring exists.
  */
-static int myipc_resize_locked(struct myipc_chan *chan,
-			       struct myipc_ring *fresh, bool *wake)
-{
-	struct myipc_ring *ring = &chan->ring;
-	u32 room_before = myipc_ring_room(ring);
-	struct myipc_ring old = *ring;
-
-	if (myipc_ring_used(ring) > fresh->size)
-		return -EBUSY;
-	myipc_ring_move(fresh, ring);
-	/* indices stay; only the memory and its size change */
-	ring->data = fresh->data;
-	WRITE_ONCE(ring->size, fresh->size);
-	*fresh = old;
-	*wake = myipc_wake_writers_prepare(chan, room_before);
-	return 0;
-}
-
 static int myipc_resize(struct myipc_chan *chan, u32 size)
 {
-	struct myipc_ring fresh;
+	struct myipc_ring fresh = { };
 	bool wake = false;
 	int ret;
 
-	mutex_lock(&chan->lock);
-	ret = chan->ring.size == size;
-	mutex_unlock(&chan->lock);
-	if (ret)
+	if (READ_ONCE(chan->ring.size) == size)
 		return 0;
-
-	ret = myipc_ring_alloc(&fresh, size);
+	ret = myipc_ring_data_alloc(&fresh, size);
 	if (ret)
 		return ret;
-	mutex_lock(&chan->lock);
-	ret = myipc_resize_locked(chan, &fresh, &wake);
-	mutex_unlock(&chan->lock);
-	myipc_ring_free(&fresh);
+	myipc_lock_both(chan);
+	mutex_lock(&chan->map_lock);
+	if (chan->mapped) {
+		ret = -EBUSY;
+	} else {
+		ret = myipc_ring_resize(&chan->ring, &fresh);
+		if (!ret)
+			wake = myipc_wake_writers_prepare(chan);
+	}
+	mutex_unlock(&chan->map_lock);
+	myipc_unlock_both(chan);
+	if (ret == -EIO)
+		myipc_set_broken(chan);
+	myipc_ring_data_free(&fresh);
 	if (wake)
 		myipc_wake_writers(chan);
 	return ret;
@@ -109,6 +95,7 @@ long myipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct myipc_chan *chan = myipc_chan_of(file);
 	void __user *uarg = (void __user *)arg;
+	u32 val;
 
 	switch (cmd) {
 	case FIONREAD:
@@ -119,6 +106,16 @@ long myipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return myipc_ioc_set_size(chan, uarg);
 	case MYIPC_IOC_GET_STATS:
 		return myipc_ioc_get_stats(chan, uarg);
+	case MYIPC_IOC_SET_ROLE:
+		if (get_user(val, (u32 __user *)uarg))
+			return -EFAULT;
+		return myipc_set_role(file, val);
+	case MYIPC_IOC_WAIT:
+		return myipc_wait(file, uarg);
+	case MYIPC_IOC_WAKE:
+		if (get_user(val, (u32 __user *)uarg))
+			return -EFAULT;
+		return myipc_wake(file, val);
 	default:
 		return -ENOTTY;
 	}

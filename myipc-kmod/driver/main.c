@@ -16,6 +16,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
+#include <linux/string.h>
 
 #include "myipc_drv.h"
 
@@ -27,6 +28,13 @@ static unsigned int buf_size = MYIPC_DEFAULT_SIZE;
 module_param(buf_size, uint, 0444);
 MODULE_PARM_DESC(buf_size,
 		 "ring capacity in bytes, rounded up to a power of two and the page size (max 16 MiB, default 65536)");
+
+static char *sync = "spsc";
+module_param(sync, charp, 0444);
+MODULE_PARM_DESC(sync,
+		 "copy path synchronisation: spsc (lock-free indices, readers and writers never share a lock; default) or mutex (one lock)");
+
+bool myipc_spsc;
 
 static ushort dev_mode = 0600;
 
@@ -162,6 +170,15 @@ static int myipc_check_params(u32 *size)
 		       buf_size, MYIPC_MAX_SIZE, PAGE_SIZE);
 		return -EINVAL;
 	}
+	if (!strcmp(sync, "spsc")) {
+		myipc_spsc = true;
+	} else if (!strcmp(sync, "mutex")) {
+		myipc_spsc = false;
+	} else {
+		pr_err("sync=%s is not a mode: use sync=spsc or sync=mutex\n",
+		       sync);
+		return -EINVAL;
+	}
 	if (dev_mode & ~0777) {
 		pr_err("dev_mode=%#o has bits beyond 0777: give permissions in octal, e.g. dev_mode=0660\n",
 		       dev_mode);
@@ -244,8 +261,9 @@ static int __init myipc_init(void)
 	ret = myipc_create_devices();
 	if (ret)
 		goto err_class;
-	pr_info("%u channels /dev/myipc0..%u, %u bytes each, mode %#o\n",
-		nr_devs, nr_devs - 1, size, dev_mode);
+	pr_info("%u channels /dev/myipc0..%u, %u bytes each, mode %#o, sync=%s\n",
+		nr_devs, nr_devs - 1, size, dev_mode,
+		myipc_spsc ? "spsc" : "mutex");
 	return 0;
 
 err_class:

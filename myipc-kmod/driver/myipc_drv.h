@@ -6,13 +6,15 @@
  *   main.c   module parameters, device numbers, class, sysfs attributes
  *   fifo.c   open/release rendezvous, read/write, poll, wait and wake
  *   ioctl.c  FIONREAD, size and statistics ioctls
- *   ring.c   the byte ring: space, copy in/out, publish, resize
+ *   ring.c   the byte ring: pages, index checks, copy in/out, publish
+ *   mmap.c   roles, mmap of the ring, MYIPC_IOC_WAIT/WAKE
  */
 #ifndef MYIPC_DRV_H
 #define MYIPC_DRV_H
 
 #include <linux/cdev.h>
 #include <linux/fs.h>
+#include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/uio.h>
@@ -21,21 +23,46 @@
 #include <uapi/myipc.h>
 
 /*
- * struct myipc_ring - a power-of-two byte ring
+ * struct myipc_ring - the channel's SPSC byte ring, in mappable pages
  *
- * @head and @tail are free-running: they count bytes ever written and
- * read, and wrap at 2^32. The byte at index i lives at data[i & (size - 1)],
- * head - tail is the number of bytes buffered (0 .. size), so every byte of
- * the buffer is usable. Only the producer moves @head, only the consumer
- * moves @tail; lockless observers (poll, wait conditions) read them with
- * READ_ONCE(). @data comes from vmalloc_user() so that it can later be
- * mapped into user space with remap_vmalloc_range().
+ * Layout (uapi/myipc.h, the same as RingDescriptor in myipc-shm): three
+ * control pages (header, producer page, consumer page), then the data
+ * pages. Names follow that descriptor, not fs/pipe.c: the producer's
+ * index is the *tail* (bytes ever published, in the producer page), the
+ * consumer's index the *head* (bytes ever consumed, in the consumer
+ * page); the driver's earlier pipe-style names were swapped to match.
+ * Both are free-running u64; the byte at index i lives at
+ * data[i & (size - 1)]; tail - head is the number of bytes buffered
+ * (0 .. size), so every byte of the buffer is usable.
+ *
+ * The indices live in the shared pages in every mode, so read(2)/write(2)
+ * and mmap'd ends work on the same ring. Those words may be written by
+ * user space (an mmap'd end), so the kernel never trusts them: see
+ * myipc_ring_check_*() in ring.c.
+ *
+ * @ctrl: kernel mapping of the three control pages; allocated when the
+ *	first end opens, freed when the last closes, never moved in between
+ *	(resize swaps only the data), so lockless observers (poll, wait
+ *	conditions) may read the index words at any time while a file is
+ *	open.
+ * @data: kernel mapping of the data pages twice back to back (vmap of
+ *	@data_pages, @data_pages), so a copy of up to @size bytes from any
+ *	masked offset is contiguous. Changes only under both data locks.
+ * @w_head_seen: the head as the writing side last validated it (under
+ *	the writer lock): a head may only move forward from here.
+ * @r_tail_seen: the same for the tail, on the reading side.
  */
 struct myipc_ring {
+	struct page *ctrl_pages[3];
+	void *ctrl;
+	struct myipc_ring_header *hdr;
+	struct myipc_ring_side *prod;
+	struct myipc_ring_side *cons;
+	struct page **data_pages;
 	void *data;
 	u32 size;
-	u32 head;
-	u32 tail;
+	u64 w_head_seen;
+	u64 r_tail_seen;
 };
 
 /* Counters kept per direction; see struct myipc_stats for the meaning. */
@@ -43,20 +70,34 @@ struct myipc_side_stats {
 	u64 bytes;
 	u64 calls;
 	u64 sleeps;
-	u64 wakeups;	/* wake-ups sent to this side's sleepers */
+	atomic64_t wakeups;	/* wake-ups sent to this side's sleepers */
 };
 
 /*
  * struct myipc_chan - one channel, i.e. one /dev/myipcN
  *
- * @lock protects the ring (contents, indices, size), the open counts and
- * the counters. Nobody sleeps on a wait queue while holding it: waiters
- * drop it, wait for a condition read with READ_ONCE(), then retake it and
- * check again.
+ * Locks (sync=mutex): @lock protects everything: ring, open counts,
+ * roles, counters; @rd_lock and @wr_lock are unused.
+ * Locks (sync=spsc): @lock protects only the open/release bookkeeping
+ * (counts, roles, ring allocation). Readers serialise among themselves
+ * on @rd_lock, writers on @wr_lock; a reader and a writer never share a
+ * lock. The ring's indices are published with smp_store_release() and
+ * read with smp_load_acquire() (ring.c says what each pairs with).
+ * @map_lock protects @mapped and the data pages against a resize while
+ * mmap inserts them.
+ *
+ * Lock order (a later one may be taken while holding an earlier one):
+ *	@lock -> @wr_lock -> @rd_lock -> mm's mmap_lock -> @map_lock
+ * (@lock is the data lock too in mutex mode; read/write hold the data
+ * lock while copying from/to user memory, which may fault and take
+ * mmap_lock; ->mmap runs with mmap_lock held and takes only @map_lock;
+ * a resize takes @wr_lock, @rd_lock, then @map_lock.) Nobody sleeps on a
+ * wait queue holding any of them.
  *
  * @rd_wait holds readers waiting for data, @wr_wait writers waiting for
- * room (both exclusive waits, so one event wakes one task), plus pollers.
- * @open_wait holds opens waiting for the other end.
+ * room (exclusive waits, so one event wakes one task), plus pollers and
+ * MYIPC_IOC_WAIT sleepers (non-exclusive). @open_wait holds opens
+ * waiting for the other end.
  *
  * @readers/@writers count open ends; @r_counter/@w_counter count every
  * open of that kind ever, so a blocked open can tell that a partner came,
@@ -65,6 +106,9 @@ struct myipc_side_stats {
  */
 struct myipc_chan {
 	struct mutex lock;		/* see above */
+	struct mutex rd_lock;		/* readers, spsc mode */
+	struct mutex wr_lock;		/* writers, spsc mode */
+	struct mutex map_lock;		/* @mapped, vs. resize */
 	struct myipc_ring ring;
 	wait_queue_head_t rd_wait;
 	wait_queue_head_t wr_wait;
@@ -73,7 +117,14 @@ struct myipc_chan {
 	unsigned int writers;
 	unsigned int r_counter;
 	unsigned int w_counter;
+	unsigned int mapped;		/* VMAs, under @map_lock */
+	struct myipc_file *producer;	/* role holders, under @lock */
+	struct myipc_file *consumer;
+	bool broken;			/* a ring index was corrupted */
 	bool poll_usage;
+	atomic_t rd_sleepers;		/* kernel readers announced asleep */
+	atomic_t wr_sleepers;
+	atomic_t announce;		/* announcement numbers */
 	u32 default_size;
 	struct myipc_side_stats rd_stats;
 	struct myipc_side_stats wr_stats;
@@ -90,6 +141,15 @@ struct myipc_file {
 	 */
 	bool hup_deferred;
 	unsigned int w_counter_at_open;
+	/* counted in chan->readers / chan->writers (a role drops one) */
+	bool is_reader;
+	bool is_writer;
+	/* MYIPC_ROLE_* or 0, set once under chan->lock */
+	u32 role;
+	/* the peer kind existed when the role was taken, or its counter */
+	bool peer_at_role;
+	unsigned int peer_counter_at_role;
+	unsigned long self_wake;	/* bit 0: MYIPC_WAKE_SELF pending */
 };
 
 static inline struct myipc_chan *myipc_chan_of(struct file *file)
@@ -97,30 +157,51 @@ static inline struct myipc_chan *myipc_chan_of(struct file *file)
 	return ((struct myipc_file *)file->private_data)->chan;
 }
 
+/* sync mode: true for the lock-free SPSC copy path (module parameter) */
+extern bool myipc_spsc;
+
 /* ring.c */
 int myipc_ring_alloc(struct myipc_ring *ring, u32 size);
 void myipc_ring_free(struct myipc_ring *ring);
-u32 myipc_ring_used(const struct myipc_ring *ring);
+int myipc_ring_data_alloc(struct myipc_ring *ring, u32 size);
+void myipc_ring_data_free(struct myipc_ring *ring);
+u64 myipc_ring_used(const struct myipc_ring *ring);
 u32 myipc_ring_room(const struct myipc_ring *ring);
-size_t myipc_ring_copy_in(struct myipc_ring *ring, struct iov_iter *from,
-			  size_t len);
-void myipc_ring_produce(struct myipc_ring *ring, u32 len);
-size_t myipc_ring_copy_out(struct myipc_ring *ring, struct iov_iter *to,
-			   size_t len);
-void myipc_ring_consume(struct myipc_ring *ring, u32 len);
-void myipc_ring_move(struct myipc_ring *dst, const struct myipc_ring *src);
+s64 myipc_ring_check_read(struct myipc_ring *ring, u64 *head);
+s64 myipc_ring_check_write(struct myipc_ring *ring, u64 *tail);
+size_t myipc_ring_copy_in(struct myipc_ring *ring, u64 tail,
+			  struct iov_iter *from, size_t len);
+void myipc_ring_produce(struct myipc_ring *ring, u64 tail);
+size_t myipc_ring_copy_out(struct myipc_ring *ring, u64 head,
+			   struct iov_iter *to, size_t len);
+void myipc_ring_consume(struct myipc_ring *ring, u64 head);
+int myipc_ring_resize(struct myipc_ring *ring, struct myipc_ring *fresh);
 int myipc_size_round(u64 want, u32 *size);
+void myipc_announce(struct myipc_chan *chan, struct myipc_ring_side *side,
+		    atomic_t *sleepers, u32 *number);
+void myipc_unannounce(struct myipc_ring_side *side, atomic_t *sleepers,
+		      u32 number);
 
 /* fifo.c */
 extern const struct file_operations myipc_fops;
 void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size);
 void myipc_chan_destroy(struct myipc_chan *chan);
 void myipc_chan_stats(struct myipc_chan *chan, struct myipc_stats *st);
-bool myipc_wake_writers_prepare(struct myipc_chan *chan, u32 room_before);
+void myipc_lock_both(struct myipc_chan *chan);
+void myipc_unlock_both(struct myipc_chan *chan);
+void myipc_set_broken(struct myipc_chan *chan);
+bool myipc_wake_writers_prepare(struct myipc_chan *chan);
 void myipc_wake_writers(struct myipc_chan *chan);
+void myipc_wake_readers(struct myipc_chan *chan);
 
 /* ioctl.c */
 long myipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* mmap.c */
+int myipc_mmap(struct file *file, struct vm_area_struct *vma);
+int myipc_set_role(struct file *file, u32 role);
+int myipc_wait(struct file *file, struct myipc_wait __user *arg);
+int myipc_wake(struct file *file, u32 how);
 
 /* main.c */
 struct myipc_chan *myipc_chan_get(unsigned int minor);

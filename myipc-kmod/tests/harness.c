@@ -38,13 +38,24 @@ struct tcase {
 	int timeout_s;
 };
 
+/*
+ * The same runner serves two binaries: the conformance suite (cases.def)
+ * and the mmap suite (CASES_DEF=mmap_cases.def, SUITE_NAME=mmap).
+ */
+#ifndef CASES_DEF
+#define CASES_DEF "cases.def"
+#endif
+#ifndef SUITE_NAME
+#define SUITE_NAME "conformance"
+#endif
+
 #define CASE(name, flags, timeout) void t_##name(void);
-#include "cases.def"
+#include CASES_DEF
 #undef CASE
 
 static const struct tcase cases[] = {
 #define CASE(name, flags, timeout) { #name, t_##name, flags, timeout },
-#include "cases.def"
+#include CASES_DEF
 #undef CASE
 };
 #define NR_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -747,7 +758,7 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
-	snprintf(T.tmpdir, sizeof(T.tmpdir), "/tmp/myipc-conformance.XXXXXX");
+	snprintf(T.tmpdir, sizeof(T.tmpdir), "/tmp/myipc-" SUITE_NAME ".XXXXXX");
 	if (!mkdtemp(T.tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -783,6 +794,6 @@ int main(int argc, char **argv)
 	}
 	rmdir(T.tmpdir);
 	printf("# %d skipped, %.1f s\n", skipped, now() - start);
-	printf("conformance: %d passed, %d failed\n", pass, failed);
+	printf(SUITE_NAME ": %d passed, %d failed\n", pass, failed);
 	return failed ? 1 : 0;
 }

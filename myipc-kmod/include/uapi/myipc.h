@@ -113,6 +113,174 @@ struct myipc_stats {
  */
 #define MYIPC_IOC_GET_STATS	_IOR(MYIPC_IOC_MAGIC, 0x03, struct myipc_stats)
 
-/* Command numbers 0x10 and up are reserved for the mmap'd ring. */
+/*
+ * ===================== The shared ring (mmap) =====================
+ *
+ * Every channel's ring lives in pages that user space can map. The layout
+ * mirrors io.myipc.internal.ring.RingDescriptor (myipc-shm/RING.md) offset
+ * by offset, so the same ring code runs over /dev/shm and over the driver.
+ * Naming follows that descriptor, NOT fs/pipe.c: "tail" is the producer's
+ * index (bytes ever published), "head" the consumer's (bytes ever
+ * consumed); tail - head is the number of readable bytes, 0 .. capacity.
+ * Both are free-running 64-bit counters; the byte at index i lives at
+ * data offset (i & (capacity - 1)). The driver's read(2)/write(2) use the
+ * very same words, so a copy end and an mmap end interoperate.
+ *
+ *  file offset  length     what                       producer  consumer
+ *  0x0000       0x1000     header page                read      read
+ *  0x1000       0x1000     producer page (tail, ...)  rw        read
+ *  0x2000       0x1000     consumer page (head, ...)  read      rw
+ *  0x3000       capacity   data                       rw        read
+ *  0x3000+cap   capacity   the same data pages again  rw        read
+ *
+ * The capacity is the header's capacity word (= MYIPC_IOC_GET_SIZE).
+ * A mapping must be MAP_SHARED (else EINVAL), start at one of the region
+ * starts above (0, 0x1000, 0x2000, 0x3000, 0x3000 + cap) and end at a
+ * region end (0x1000, 0x2000, 0x3000, 0x3000 + cap, 0x3000 + 2 * cap),
+ * else EINVAL. Mapping needs a role (MYIPC_IOC_SET_ROLE, else EACCES) and
+ * an fd opened O_RDWR (the VFS wants FMODE_READ for any mapping and
+ * FMODE_WRITE for a shared writable one). PROT_WRITE on a range that holds
+ * a page the role may not write fails with EACCES; a read-only mapping of
+ * such a range has VM_MAYWRITE cleared, so mprotect(PROT_WRITE) fails too.
+ * Map the ring as one reservation of 0x3000 + 2 * cap bytes with MAP_FIXED
+ * pieces, e.g. a producer: [0,0x1000) PROT_READ, [0x1000,0x2000) RW,
+ * [0x2000,0x3000) PROT_READ, [0x3000, 0x3000 + 2 * cap) RW; a consumer:
+ * [0,0x2000) PROT_READ, [0x2000,0x3000) RW, [0x3000, end) PROT_READ. The
+ * data is mapped twice back to back, so [i & mask, (i & mask) + n) is
+ * contiguous for any n <= capacity. MYIPC_IOC_SET_SIZE fails with EBUSY
+ * while any mapping exists.
+ *
+ * Index protocol: the producer writes data bytes, then stores tail with
+ * release semantics; the consumer loads tail with acquire, reads the
+ * bytes, then stores head with release; the producer loads head with
+ * acquire before reusing the space. The kernel re-validates every index it
+ * reads (tail - head must stay in [0, capacity], and each index may only
+ * move forward from the kernel's last view); a violation marks the
+ * channel broken: read/write/MYIPC_IOC_WAIT then fail with EIO and poll
+ * reports EPOLLERR, until every end has closed.
+ *
+ * Wait/wake protocol (no system call while streaming): a side S that must
+ * wait (consumer: ring empty; producer: not enough room)
+ *   1. reads seq = peer.wake_seq (acquire),
+ *   2. stores S.sleeping = a fresh non-zero number (its own page),
+ *   3. issues a full fence (mfence / VarHandle.fullFence),
+ *   4. re-checks the ring; if the wait is over: S.sleeping = 0, done,
+ *   5. calls MYIPC_IOC_WAIT { need, timeout, seq, MYIPC_WAIT_SEQ },
+ *   6. stores S.sleeping = 0 and loops.
+ * The other side W, after each release store of its index: full fence,
+ * then loads S.sleeping; if it is non-zero and not yet answered, W bumps
+ * W.wake_seq (its own page) and calls MYIPC_IOC_WAKE(MYIPC_WAKE_PEER).
+ * W's fence pairs with S's fence of step 3 (store, fence, load on both
+ * sides): either S sees the new index in step 4, or W sees the
+ * announcement. MYIPC_IOC_WAIT also re-checks the ring itself after
+ * queueing on the wait queue, so a WAKE that comes before the WAIT is not
+ * lost. A kernel end (read(2)/write(2)) that sleeps announces itself the
+ * same way in its page's sleeping word, and a kernel end that publishes
+ * wakes mmap sleepers through the wait queue (no wake_seq bump needed:
+ * WAIT checks the ring). The kernel keeps the state words: it stores
+ * MYIPC_END_OPEN when an end of that kind opens and MYIPC_END_CLOSED when
+ * the last one closes (or the process dies), after its last index store.
+ */
+#define MYIPC_RING_MAGIC	0x4350494DU	/* the bytes "MIPC" */
+#define MYIPC_RING_VERSION	1
+#define MYIPC_RING_PAGE		4096
+#define MYIPC_RING_HEADER_OFFSET	0x0000
+#define MYIPC_RING_PRODUCER_OFFSET	0x1000
+#define MYIPC_RING_CONSUMER_OFFSET	0x2000
+#define MYIPC_RING_DATA_OFFSET	0x3000
+/* bytes of address space a full mapping needs for a given capacity */
+#define MYIPC_RING_MAP_SIZE(cap)	(MYIPC_RING_DATA_OFFSET + 2 * (cap))
+
+/* values of the state words */
+#define MYIPC_END_ABSENT	0
+#define MYIPC_END_OPEN		1
+#define MYIPC_END_CLOSED	2
+
+/* page 0, offset 0x0000: written by the kernel only */
+struct myipc_ring_header {
+	__u32 magic;			/* 0x000 MYIPC_RING_MAGIC */
+	__u32 version;			/* 0x004 MYIPC_RING_VERSION */
+	__u64 capacity;			/* 0x008 data bytes, power of two */
+	__u32 data_offset;		/* 0x010 MYIPC_RING_DATA_OFFSET */
+	__u32 ready;			/* 0x014 1 once initialised */
+	__u32 flags;			/* 0x018 0 */
+	__u32 closed_ends;		/* 0x01c shm only; 0 here */
+	__u8 pad0[0x20];
+	__u32 producer_pid;		/* 0x040 shm only; 0 here */
+	__u32 pad1;
+	__u64 producer_start_time;	/* 0x048 shm only; 0 here */
+	__u8 pad2[0x30];
+	__u32 consumer_pid;		/* 0x080 shm only; 0 here */
+	__u32 pad3;
+	__u64 consumer_start_time;	/* 0x088 shm only; 0 here */
+};
+
+/* page 1 (producer, 0x1000) and page 2 (consumer, 0x2000) */
+struct myipc_ring_side {
+	__u64 index;		/* +0x000 tail (producer) / head (consumer) */
+	__u8 pad0[0x78];
+	__u32 state;		/* +0x080 MYIPC_END_* */
+	__u32 sleeping;		/* +0x084 0 awake, else announcement number */
+	__u32 wake_seq;		/* +0x088 bumped when this side wakes the peer */
+};
+
+/*
+ * MYIPC_IOC_SET_ROLE - declare this open file the ring's producer or
+ * consumer. In: *arg, a __u32 MYIPC_ROLE_*. One producer and one consumer
+ * at a time: EBUSY if the role is taken (or this file has a role already).
+ * The producer needs a file opened for writing, the consumer one opened
+ * for reading (EBADF otherwise); to mmap, open O_RDWR. A role end counts
+ * only as what it is: an O_RDWR producer no longer counts as a reader
+ * (so the consumer sees EOF when it goes), an O_RDWR consumer no longer
+ * as a writer. While a role is held, read(2) (write(2)) from other files
+ * fails with EBUSY, since their bytes would race with the mapping's.
+ * Encoding: _IOW(0xE7, 0x10, __u32) = 0x4004E710.
+ */
+#define MYIPC_ROLE_PRODUCER	1
+#define MYIPC_ROLE_CONSUMER	2
+#define MYIPC_IOC_SET_ROLE	_IOW(MYIPC_IOC_MAGIC, 0x10, __u32)
+
+/*
+ * MYIPC_IOC_WAIT - sleep until the ring is ready for this role's end:
+ * consumer: at least @need bytes readable (0 means 1); producer: at least
+ * @need bytes of room (0 means 1, more than the capacity means all of
+ * it); or the peer end has gone; or (flag MYIPC_WAIT_SEQ) the peer's
+ * wake_seq word differs from @seq; or MYIPC_IOC_WAKE(MYIPC_WAKE_SELF) was
+ * called on this file since the last WAIT returned. "Peer gone" means all
+ * ends of the other kind have closed after one existed (a producer waiting
+ * before any consumer has opened keeps waiting, as an open would).
+ * @timeout_ns < 0 waits forever, 0 only checks.
+ * Returns (as the ioctl's value) a mask of MYIPC_WAIT_READY,
+ * MYIPC_WAIT_PEER_GONE, MYIPC_WAIT_WOKEN; errors: ETIMEDOUT, EINTR (a
+ * signal; never restarted), EIO (ring corrupted), EACCES (no role),
+ * EINVAL (unknown flags, non-zero reserved fields).
+ * Encoding: _IOW(0xE7, 0x11, struct myipc_wait) = 0x4020E711 (32 bytes).
+ */
+struct myipc_wait {
+	__u64 need;		/* bytes wanted (consumer) or room (producer) */
+	__s64 timeout_ns;	/* < 0 forever, 0 just check */
+	__u32 seq;		/* with MYIPC_WAIT_SEQ: peer wake_seq seen */
+	__u32 flags;		/* MYIPC_WAIT_SEQ */
+	__u64 reserved;		/* 0 */
+};
+
+#define MYIPC_WAIT_SEQ		0x1	/* flags: also wait while seq matches */
+#define MYIPC_WAIT_READY	0x1	/* result: the ring condition holds */
+#define MYIPC_WAIT_PEER_GONE	0x2	/* result: the other end closed */
+#define MYIPC_WAIT_WOKEN	0x4	/* result: wake_seq moved or self wake */
+#define MYIPC_IOC_WAIT		_IOW(MYIPC_IOC_MAGIC, 0x11, struct myipc_wait)
+
+/*
+ * MYIPC_IOC_WAKE - In: *arg, a __u32. MYIPC_WAKE_PEER wakes the other
+ * end's sleepers (an mmap end in MYIPC_IOC_WAIT or a kernel end in read(2)
+ * or write(2)); call it only after seeing the peer's sleeping word set.
+ * MYIPC_WAKE_SELF makes the next (or the current) MYIPC_IOC_WAIT of this
+ * file return MYIPC_WAIT_WOKEN: a way for another thread to interrupt a
+ * waiter (close, wakeup()). EACCES without a role.
+ * Encoding: _IOW(0xE7, 0x12, __u32) = 0x4004E712.
+ */
+#define MYIPC_WAKE_PEER		0
+#define MYIPC_WAKE_SELF		1
+#define MYIPC_IOC_WAKE		_IOW(MYIPC_IOC_MAGIC, 0x12, __u32)
 
 #endif /* _UAPI_LINUX_MYIPC_H */
