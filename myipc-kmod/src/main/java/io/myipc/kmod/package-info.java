@@ -1,0 +1,23 @@
+/**
+ * The {@code kmod:} transport: channels of the myipc driver ({@code myipc-kmod/driver}), one per device node
+ * {@code /dev/myipcN}, each behaving like a Linux FIFO.
+ *
+ * <pre>
+ * kmod:/dev/myipc0                 copy mode (read/write through the driver), the ring as loaded (buf_size)
+ * kmod:/dev/myipc0?size=1MiB       the writer resizes the ring (MYIPC_IOC_SET_SIZE, rounded up to a power of two)
+ * kmod:/dev/myipc0?mode=mmap       rejected for now: zero-copy through the mapped ring is not supported yet
+ * </pre>
+ *
+ * <p>Capabilities: {@code CROSS_PROCESS}, {@code PEER_DEATH_DETECTION} (end of stream / {@code PeerClosedException}
+ * when the peer closes or dies), {@code KERNEL_WAIT} (blocked calls sleep in {@code poll}). Copy mode uses the
+ * descriptor ends shared with {@code pipe:} ({@link io.myipc.internal.fd}).
+ *
+ * <p>Without the driver, opening a channel fails at once with how to build and load it ({@code make -C
+ * myipc-kmod/driver}, {@code insmod myipc.ko nr_devs=4}, or {@code tools/vm/vm run --kernel 6.1 -- bash}); a path
+ * that is not a myipc device (regular file, directory, FIFO, another driver's device) is rejected with what it is.
+ *
+ * <p>Tests: {@code mvn -pl myipc-kmod test} runs everything on the host, where the contract cases are skipped
+ * ("driver not loaded"); {@code myipc-kmod/run-java-tests --kernel 6.1} runs them all inside the VM with the driver
+ * loaded, where a skip is a failure.
+ */
+package io.myipc.kmod;
