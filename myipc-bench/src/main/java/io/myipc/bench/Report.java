@@ -112,7 +112,8 @@ public final class Report {
 
     static String ratio(double v, double base) {
         if (Double.isNaN(v) || Double.isNaN(base) || base == 0) return "-";
-        return String.format(Locale.ROOT, "%.2fx", v / base);
+        double r = v / base;
+        return r < 0.1 ? String.format(Locale.ROOT, "%.2gx", r) : String.format(Locale.ROOT, "%.2fx", r);
     }
 
     static String sizeName(long b) {
