@@ -119,6 +119,11 @@ public final class BenchRunner {
             org.openjdk.jmh.Main.main(rest);
             return;
         }
+        if (o.vmKernel == null && !o.noVm && !o.selfTest && VmRun.shouldUseVm(o)) {
+            System.err.println(VM_HINT.replace(": add --vm 6.1 to run", ", so this run goes into the VM harness:")
+                    + " (--no-vm measures here without kmod:)");
+            o.vmKernel = "6.1";
+        }
         if (o.vmKernel != null) {
             int rc = VmRun.run(o, args, System.err);
             if (rc != 0) System.exit(rc);
@@ -131,6 +136,14 @@ public final class BenchRunner {
 
     /** Runs, writes the files, prints the table; returns the exit status (0 good, 1 a check failed). */
     public static int runAndReport(Options o, PrintStream out, PrintStream log) throws IOException {
+        if (o.nativeBinary != null) {
+            try {
+                o.includes.add(0, NativeRun.run(o, log));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the C benchmark ran", e);
+            }
+        }
         Run run = new BenchRunner(o, log).run();
         List<Map<String, Object>> all = new ArrayList<>(run.results);
         List<Map<String, Object>> includedEnvs = new ArrayList<>();

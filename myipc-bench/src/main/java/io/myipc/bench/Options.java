@@ -29,10 +29,14 @@ public final class Options {
     public boolean jmh;
     /** --vm: the kernel release to boot the VM harness with (6.1 or 6.12), or null. */
     public String vmKernel;
+    /** --no-vm: measure on this machine even when the driver is missing here (kmod: is then skipped). */
+    public boolean noVm;
     public boolean noRtt, noThroughput, noRate;
     /** Default: system property myipc.bench.out (set by the pom for exec:java), else target/bench. */
     public Path out = Path.of(System.getProperty("myipc.bench.out", "target/bench"));
     public List<Path> includes = new ArrayList<>();
+    /** --native: the C benchmark to run first and merge, or null. */
+    public Path nativeBinary;
     /** Test hook: flip the byte at this stream offset in the correctness pass (-1: none). */
     public long injectCorruptionAt = -1;
     /** Which explicit options were given (so --quick does not override them). */
@@ -54,10 +58,14 @@ public final class Options {
             "  --quick               small counts and budgets: the whole run in about a minute",
             "  --out DIR             output folder (default myipc-bench/target/bench under exec:java, else target/bench)",
             "  --include FILE.json   merge another run's results (e.g. the C benchmark's) into the report; repeatable",
+            "  --native PATH         run the C benchmark (myipc-bench/native/build/myipc-bench-c) first, with the",
+            "                        same budgets and in the same environment, and merge its results",
             "  --self-test           tiny run of every available transport with the correctness pass only, plus",
             "                        a run with an injected corrupted byte that must be detected",
             "  --vm 6.1|6.12         run the whole comparison inside the VM harness (tools/vm/vm) with the driver",
             "                        loaded, so kmod: is measured next to pipe: and shm: (QEMU: slow, scaled down)",
+            "                        (the default when the driver is not loaded here and QEMU is installed)",
+            "  --no-vm               measure on this machine only, even without the driver (kmod* skipped)",
             "  --jmh [jmh args]      run the JMH benchmarks instead (the rest of the arguments go to JMH)",
             "  --help");
 
@@ -78,13 +86,14 @@ public final class Options {
                 case "--no-rtt" -> o.noRtt = true;
                 case "--no-throughput" -> o.noThroughput = true;
                 case "--no-rate" -> o.noRate = true;
+                case "--no-vm" -> o.noVm = true;
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 case "--jmh" -> {
                     o.jmh = true;
                     return o; // the rest belongs to JMH
                 }
                 case "--transports", "--sizes", "--bytes", "--verify-bytes", "--rtt-count", "--warmup", "--rates",
-                        "--rate-seconds", "--out", "--include", "--inject-corruption", "--vm" -> {
+                        "--rate-seconds", "--out", "--include", "--inject-corruption", "--vm", "--native" -> {
                     if (v == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                             throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
@@ -179,6 +188,7 @@ public final class Options {
                 vmKernel = v;
             }
             case "--include" -> includes.add(Path.of(v));
+            case "--native" -> nativeBinary = Path.of(v);
             case "--inject-corruption" -> injectCorruptionAt = parseLong(a, v);
             default -> throw new IllegalStateException(a);
         }

@@ -27,6 +27,25 @@ final class VmRun {
                 + " repository (current directory " + Path.of("").toAbsolutePath() + ")");
     }
 
+    /**
+     * Whether to go into the VM by itself: a kmod transport is asked for, the driver is not loaded here, and the VM
+     * harness and QEMU are there to load it.
+     */
+    static boolean shouldUseVm(Options o) {
+        if (o.transports.stream().noneMatch(t -> t.startsWith("kmod")) || Files.exists(Path.of("/dev/myipc0"))) {
+            return false;
+        }
+        try {
+            repoRoot();
+        } catch (IOException e) {
+            return false;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "qemu-system-x86_64"))) return true;
+        }
+        return false;
+    }
+
     /** Copies every class path entry under {@code lib}; returns the guest's class path. */
     static String copyClassPath(Path lib) throws IOException {
         Files.createDirectories(lib);
@@ -64,6 +83,7 @@ final class VmRun {
                 continue;
             }
             if (s.startsWith("--vm=") || s.startsWith("--out=")) continue;
+            if (s.equals("--no-vm")) continue;
             a.add(s);
         }
         return a;
@@ -79,6 +99,7 @@ final class VmRun {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
                 BenchRunner.class.getName()));
         cmd.addAll(guestArgs(args));
+        cmd.add("--no-vm");
         cmd.add("--out");
         cmd.add(out.toString());
         log.println("running the benchmark inside the VM (kernel " + o.vmKernel + ", driver loaded, 2 devices): "

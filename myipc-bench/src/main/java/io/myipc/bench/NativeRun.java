@@ -1,0 +1,69 @@
+package io.myipc.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@code --native PATH}: runs the C benchmark ({@code myipc-bench/native}) first, in the same environment and with
+ * the same budgets, and merges its records, so one report holds both front ends measured in one run.
+ */
+final class NativeRun {
+    private NativeRun() {
+    }
+
+    /** The C benchmark's arguments for these options; its JSON goes to {@code json}. */
+    static List<String> arguments(Options o, Path binary, Path json) {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+        if (o.quick) cmd.add("--quick");
+        if (o.given("--sizes")) {
+            cmd.add("--sizes");
+            cmd.add(o.sizes.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        if (o.given("--bytes")) {
+            cmd.add("--bytes");
+            cmd.add(String.valueOf(o.bytesPerPoint));
+        }
+        if (o.given("--rtt-count")) {
+            cmd.add("--rtt-count");
+            cmd.add(String.valueOf(o.rttCount));
+        }
+        if (o.sameCore) {
+            cmd.add("--placement");
+            cmd.add("same-core");
+        }
+        if (Files.exists(Path.of("/dev/myipc0")) && Files.exists(Path.of("/dev/myipc1"))) {
+            cmd.add("--dev");
+            cmd.add("/dev/myipc0,/dev/myipc1");
+        }
+        cmd.add("--out");
+        cmd.add(json.toString());
+        return cmd;
+    }
+
+    /** Runs the C benchmark; returns its JSON file, or throws with what to do. */
+    static Path run(Options o, PrintStream log) throws IOException, InterruptedException {
+        Path binary = o.nativeBinary.toAbsolutePath();
+        if (!Files.isExecutable(binary)) {
+            throw new IOException("--native " + o.nativeBinary + ": no such executable; build it with"
+                    + " 'make -C myipc-bench/native'");
+        }
+        Files.createDirectories(o.out);
+        Path json = o.out.toAbsolutePath().resolve("native.json");
+        List<String> cmd = arguments(o, binary, json);
+        log.println("running the C benchmark first: " + String.join(" ", cmd));
+        // its table and progress go to our log (stderr): our own table on stdout holds both front ends
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        int rc = p.waitFor();
+        if (rc != 0 || !Files.isRegularFile(json)) {
+            throw new IOException("the C benchmark failed (exit status " + rc + "); run it alone to see why: "
+                    + String.join(" ", cmd));
+        }
+        return json;
+    }
+}
