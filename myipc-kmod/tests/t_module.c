@@ -228,7 +228,7 @@ void t_module_params_invalid_refused(void)
 {
 	static const char *const bad[] = {
 		"nr_devs=0", "nr_devs=65", "nr_devs=-1", "nr_devs=abc",
-		"buf_size=33554432", "buf_size=4294967296",
+		"buf_size=33554432", "buf_size=4294967296", "sync=lockless",
 	};
 	char msg[600];
 	size_t i;
@@ -311,4 +311,27 @@ void t_module_params_applied(void)
 
 	load_or_fail(getenv("MYIPC_PARAMS"));
 	module_set_dirty(false);
+}
+
+/*
+ * The sync mode the module runs in is the one asked for (MYIPC_PARAMS's
+ * sync=, else the default spsc), visible in sysfs, and named in the log.
+ */
+void t_module_sync_mode_reported(void)
+{
+	const char *params = getenv("MYIPC_PARAMS");
+	const char *want = "spsc", *p;
+	char buf[64], expect[16];
+	int n;
+
+	if (params && (p = strstr(params, "sync="))) {
+		n = (int)strcspn(p + 5, " ");
+		snprintf(expect, sizeof(expect), "%.*s", n, p + 5);
+		want = expect;
+	}
+	CHECK(read_file("/sys/module/myipc/parameters/sync", buf, sizeof(buf)) >= 0,
+	      "/sys/module/myipc/parameters/sync: %s", strerror(errno));
+	buf[strcspn(buf, "\n")] = 0;
+	CHECK(!strcmp(buf, want), "sync is '%s', expected '%s'", buf, want);
+	diag("sync=%s", buf);
 }

@@ -93,7 +93,7 @@ struct myipc_stats {
 
 /*
  * MYIPC_IOC_GET_SIZE - store the ring capacity in bytes at *arg.
- * Like fcntl(F_GETPIPE_SZ).
+ * Like fcntl(F_GETPIPE_SZ). Encoding: _IOR(0xE7, 0x01, __u64) = 0x8008E701.
  */
 #define MYIPC_IOC_GET_SIZE	_IOR(MYIPC_IOC_MAGIC, 0x01, __u64)
 
@@ -105,11 +105,14 @@ struct myipc_stats {
  *   EINVAL  *arg is 0 or larger than MYIPC_MAX_SIZE
  *   EBUSY   more bytes are buffered than the new capacity holds
  *   ENOMEM  no memory for the new ring (the old one stays)
+ *   EBUSY   also while any mmap of the ring exists
+ * Encoding: _IOWR(0xE7, 0x02, __u64) = 0xC008E702.
  */
 #define MYIPC_IOC_SET_SIZE	_IOWR(MYIPC_IOC_MAGIC, 0x02, __u64)
 
 /*
  * MYIPC_IOC_GET_STATS - copy the channel's struct myipc_stats to *arg.
+ * Encoding: _IOR(0xE7, 0x03, struct myipc_stats) = 0x8080E703 (128 bytes).
  */
 #define MYIPC_IOC_GET_STATS	_IOR(MYIPC_IOC_MAGIC, 0x03, struct myipc_stats)
 
