@@ -128,8 +128,10 @@ public final class Measure {
         if (ratePerS > 0) {
             double interval = 1e9 / ratePerS;
             // A side that cannot keep up would otherwise stretch a point without bound (under TCG a 0.2 s point
-            // at 100k/s took minutes); stop at twice the planned time: the achieved rate then shows the overload.
-            long stop = t0 + (long) (2 * count * interval);
+            // at 100k/s took minutes); stop at twice the planned time, and not before a second more than planned
+            // (a short point must survive a JIT or scheduling hiccup): the achieved rate then shows the overload.
+            long planned = (long) (count * interval);
+            long stop = t0 + Math.max(2 * planned, planned + 1_000_000_000L);
             for (long i = 0; i < count && System.nanoTime() < stop; i++) {
                 long intended = t0 + (long) (i * interval);
                 waitUntil(intended);
