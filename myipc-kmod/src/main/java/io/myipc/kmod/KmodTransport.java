@@ -19,8 +19,8 @@ import java.util.Set;
  * the peer goes away (also when it was killed), kernel wake-ups.
  *
  * <p>Modes ({@code mode=}): {@code copy} (default) moves bytes with {@code read(2)}/{@code write(2)}, one copy each
- * way, through the shared descriptor ends of {@link io.myipc.internal.fd} ({@link CopyMode}); {@code mmap} (zero-copy
- * over the driver's mapped ring) is not supported yet and is rejected with a message saying so. A new mode is a new
+ * way, through the shared descriptor ends of {@link io.myipc.internal.fd} ({@link CopyMode}); {@code mmap} maps the
+ * driver's ring and runs the {@code shm:} ring code over it ({@link MmapMode}). A new mode is a new
  * {@link KmodConfig.Mode} constant and a class like {@link CopyMode}, dispatched in {@link #openWriter} and
  * {@link #openReader}.
  *
@@ -30,7 +30,8 @@ import java.util.Set;
 public final class KmodTransport implements Transport {
     static final List<TransportParameter> PARAMETERS = List.of(
             new TransportParameter("mode", "copy",
-                    "copy: read/write through the driver (mmap, zero-copy, is not supported yet)"),
+                    "copy: read/write through the driver; mmap: the driver's ring mapped into the process"
+                            + " (the shm: ring code, no system call while streaming; the ends mix with copy ends)"),
             new TransportParameter("size", null,
                     "ring capacity in bytes like 65536 or 1MiB, " + MyipcUapi.MIN_SIZE + ".." + MyipcUapi.MAX_SIZE
                             + ", rounded up to a power of two by the driver (MYIPC_IOC_SET_SIZE); set by the writer;"
@@ -61,6 +62,7 @@ public final class KmodTransport implements Transport {
         KmodConfig cfg = KmodConfig.of(address);
         return switch (cfg.mode()) {
             case COPY -> CopyMode.openWriter(cfg, context);
+            case MMAP -> MmapMode.openWriter(cfg, context);
         };
     }
 
@@ -69,6 +71,7 @@ public final class KmodTransport implements Transport {
         KmodConfig cfg = KmodConfig.of(address);
         return switch (cfg.mode()) {
             case COPY -> CopyMode.openReader(cfg, context);
+            case MMAP -> MmapMode.openReader(cfg, context);
         };
     }
 }

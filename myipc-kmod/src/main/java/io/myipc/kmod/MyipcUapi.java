@@ -36,6 +36,11 @@ public final class MyipcUapi {
         return ioc(IOC_READ, type, nr, size);
     }
 
+    /** {@code _IOW(type, nr, size)}. */
+    static long iow(int type, int nr, int size) {
+        return ioc(IOC_WRITE, type, nr, size);
+    }
+
     /** {@code _IOWR(type, nr, size)}. */
     static long iowr(int type, int nr, int size) {
         return ioc(IOC_READ | IOC_WRITE, type, nr, size);
@@ -66,6 +71,35 @@ public final class MyipcUapi {
     public static final long IOC_SET_SIZE = iowr(IOC_MAGIC, 0x02, U64);
     /** {@code MYIPC_IOC_GET_STATS = _IOR(MYIPC_IOC_MAGIC, 0x03, struct myipc_stats)}. */
     public static final long IOC_GET_STATS = ior(IOC_MAGIC, 0x03, STATS_SIZE);
+    /** {@code sizeof(__u32)}, the argument of SET_ROLE and WAKE. */
+    static final int U32 = 4;
+    /** {@code sizeof(struct myipc_wait)}: need, timeout_ns, seq, flags, reserved. */
+    public static final int WAIT_SIZE = 32;
+    /** {@code MYIPC_IOC_SET_ROLE = _IOW(MYIPC_IOC_MAGIC, 0x10, __u32)}: producer or consumer of the mapped ring. */
+    public static final long IOC_SET_ROLE = iow(IOC_MAGIC, 0x10, U32);
+    /** {@code MYIPC_IOC_WAIT = _IOW(MYIPC_IOC_MAGIC, 0x11, struct myipc_wait)}: sleep until the ring is ready. */
+    public static final long IOC_WAIT = iow(IOC_MAGIC, 0x11, WAIT_SIZE);
+    /** {@code MYIPC_IOC_WAKE = _IOW(MYIPC_IOC_MAGIC, 0x12, __u32)}: wake the peer or this file's waiter. */
+    public static final long IOC_WAKE = iow(IOC_MAGIC, 0x12, U32);
+    /** {@code MYIPC_ROLE_PRODUCER}. */
+    public static final int ROLE_PRODUCER = 1;
+    /** {@code MYIPC_ROLE_CONSUMER}. */
+    public static final int ROLE_CONSUMER = 2;
+    /** {@code MYIPC_WAIT_SEQ}: flag of {@code struct myipc_wait}, also wait while the peer's wake_seq matches. */
+    public static final int WAIT_SEQ = 0x1;
+    /** {@code MYIPC_WAIT_READY}: result bit, the ring condition holds. */
+    public static final int WAIT_READY = 0x1;
+    /** {@code MYIPC_WAIT_PEER_GONE}: result bit, the other end closed. */
+    public static final int WAIT_PEER_GONE = 0x2;
+    /** {@code MYIPC_WAIT_WOKEN}: result bit, wake_seq moved or a self wake. */
+    public static final int WAIT_WOKEN = 0x4;
+    /** {@code MYIPC_WAKE_PEER}: argument of WAKE. */
+    public static final int WAKE_PEER = 0;
+    /** {@code MYIPC_WAKE_SELF}: argument of WAKE. */
+    public static final int WAKE_SELF = 1;
+    /** {@code MYIPC_RING_DATA_OFFSET}: the data pages start here in the mapping (= RingDescriptor.DATA_OFFSET). */
+    public static final int RING_DATA_OFFSET = 0x3000;
+
     /** {@code FIONREAD} (x86-64, asm-generic/ioctls.h): bytes buffered, an {@code int}. */
     public static final long FIONREAD = 0x541B;
 }

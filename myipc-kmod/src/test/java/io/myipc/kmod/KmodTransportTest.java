@@ -129,10 +129,10 @@ class KmodTransportTest {
     void parametersAreCheckedBeforeTheDevice() {
         assertThatThrownBy(() -> IpcChannels.openWriter("kmod:/dev/myipc0?mode=mmap"))
                 .isInstanceOf(IpcConfigException.class).hasMessageContaining("mode=mmap")
-                .hasMessageContaining("not yet supported").hasMessageContaining("use mode=copy");
+                .hasMessageContaining("experimental").hasMessageContaining("use mode=copy");
         assertThatThrownBy(() -> IpcChannels.openReader("kmod:/dev/myipc0?mode=fast"))
                 .isInstanceOf(IpcConfigException.class).hasMessageContaining("parameter 'mode'")
-                .hasMessageContaining("must be copy");
+                .hasMessageContaining("must be copy").hasMessageContaining("or mmap");
         assertThatThrownBy(() -> IpcChannels.openWriter("kmod:/dev/myipc0?size=100"))
                 .isInstanceOf(IpcConfigException.class).hasMessageContaining("parameter 'size'")
                 .hasMessageContaining("4096..16777216");

@@ -1,0 +1,110 @@
+package io.myipc.kmod;
+
+import io.myipc.IpcException;
+import io.myipc.internal.posix.Errno;
+import io.myipc.internal.posix.LibC;
+import io.myipc.internal.posix.NativeMemory;
+import io.myipc.internal.ring.RingSide;
+import io.myipc.internal.ring.RingWaiter;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The {@link RingWaiter} of {@code mode=mmap}: sleeps in the driver with {@code MYIPC_IOC_WAIT} and wakes through
+ * {@code MYIPC_IOC_WAKE} ({@code myipc-kmod/include/uapi/myipc.h}, "Wait/wake protocol").
+ *
+ * <ul>
+ *   <li>{@link #await}: {@code MYIPC_IOC_WAIT { need, timeout, seq, MYIPC_WAIT_SEQ }}: returns when this role's end
+ *       has {@code need} bytes (consumer) or room (producer), when the peer's {@code wake_seq} differs from {@code
+ *       seq}, when the peer end has gone, on a self wake, or after the (bounded) timeout. The ring re-checks
+ *       afterwards, so every return is just "look again";
+ *   <li>{@link #wake}: {@code MYIPC_IOC_WAKE(MYIPC_WAKE_PEER)}; the ring calls it only after it saw the peer's
+ *       {@code sleeping} word set (and bumped its own {@code wake_seq}), so a streaming side makes no system call;
+ *   <li>{@link #interrupt}: {@code MYIPC_IOC_WAKE(MYIPC_WAKE_SELF)} from another thread of this end (close, wakeup):
+ *       the current or next WAIT on this file returns. Nothing is written to the peer's page (it is read-only here).
+ * </ul>
+ *
+ * <p>{@code EIO} from WAIT means the driver found the shared indices corrupted: it becomes an {@link IpcException}
+ * saying so. Peer death needs no liveness probe: the driver stores {@code END_CLOSED} in the peer's state word when
+ * its last file closes, also when its process is killed.
+ */
+final class DriverRingWaiter implements RingWaiter {
+    private final int fd;
+    private final String what;
+    /** The WAIT argument; only the one thread that waits on this end uses it. */
+    private final ByteBuffer waitArg = NativeMemory.allocate(MyipcUapi.WAIT_SIZE).order(ByteOrder.nativeOrder());
+    private final long waitArgAddress = NativeMemory.address(waitArg);
+    /** Constant WAKE arguments (the kernel only reads them), so any thread may use them. */
+    private final ByteBuffer wakePeer = constant(MyipcUapi.WAKE_PEER);
+    private final ByteBuffer wakeSelf = constant(MyipcUapi.WAKE_SELF);
+    private final long wakePeerArg = NativeMemory.address(wakePeer);
+    private final long wakeSelfArg = NativeMemory.address(wakeSelf);
+    /** Bytes (consumer) or room (producer) the next {@link #await} asks the driver for; 0 means 1. */
+    private volatile int need;
+
+    /**
+     * @param fd the role end's descriptor (stays open while the waiter is used)
+     * @param what names the channel in messages, e.g. {@code /dev/myipc0 (channel 'kmod:/dev/myipc0?mode=mmap')}
+     */
+    DriverRingWaiter(int fd, String what) {
+        this.fd = fd;
+        this.what = what;
+    }
+
+    private static ByteBuffer constant(int value) {
+        ByteBuffer b = NativeMemory.allocate(MyipcUapi.U32).order(ByteOrder.nativeOrder());
+        b.putInt(0, value);
+        return b;
+    }
+
+    /** Sets what the next waits ask for: bytes readable (consumer) or room (producer), at least 1. */
+    void need(int bytes) {
+        need = Math.max(1, bytes);
+    }
+
+    @Override
+    public void await(RingSide sleeper, int wakeSeq, long timeoutNanos) throws IOException {
+        waitArg.putLong(0, need);
+        waitArg.putLong(8, Math.max(1, timeoutNanos)); // bounded: the ring sleeps in slices (never 0 = "only check")
+        waitArg.putInt(16, wakeSeq);
+        waitArg.putInt(20, MyipcUapi.WAIT_SEQ);
+        waitArg.putLong(24, 0);
+        // A copy-mode peer (read(2)/write(2)) may sleep where it does not announce itself (poll(2), which the Java
+        // copy ends use), or go back to sleep under an announcement we already answered (a blocking write(2)
+        // that needs more room than there was): wake it before we sleep ourselves, so both never sleep at once.
+        // One more system call per sleep, none while streaming.
+        LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakePeerArg);
+        if (LibC.ioctl(fd, MyipcUapi.IOC_WAIT, waitArgAddress) >= 0) {
+            return; // READY / PEER_GONE / WOKEN: the ring re-checks its words
+        }
+        int err = LibC.errno();
+        switch (err) {
+            case Errno.ETIMEDOUT:
+            case Errno.EINTR:
+                return;
+            case Errno.EIO:
+                throw corrupted(what);
+            default:
+                throw Errno.exception(err, "MYIPC_IOC_WAIT on", what);
+        }
+    }
+
+    @Override
+    public void wake(RingSide sleeper) {
+        LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakePeerArg); // fails only without a role, which we have
+    }
+
+    @Override
+    public void interrupt(RingSide sleeper) {
+        LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakeSelfArg);
+    }
+
+    /** The message when the driver reports the shared ring corrupted. */
+    static IpcException corrupted(String what) {
+        return new IpcException("the shared ring of " + what + " is corrupted (EIO from the myipc driver: a process"
+                + " wrote impossible indices into the mapped pages); its data cannot be trusted. Close both ends;"
+                + " the driver starts a fresh ring when the last end has closed");
+    }
+}
