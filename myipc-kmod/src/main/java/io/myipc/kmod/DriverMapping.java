@@ -1,18 +1,12 @@
 package io.myipc.kmod;
 
-import static io.myipc.internal.posix.Posix.MAP_ANONYMOUS;
-import static io.myipc.internal.posix.Posix.MAP_FIXED;
-import static io.myipc.internal.posix.Posix.MAP_NORESERVE;
-import static io.myipc.internal.posix.Posix.MAP_PRIVATE;
-import static io.myipc.internal.posix.Posix.MAP_SHARED;
-import static io.myipc.internal.posix.Posix.PROT_NONE;
 import static io.myipc.internal.posix.Posix.PROT_READ;
 import static io.myipc.internal.posix.Posix.PROT_WRITE;
 
-import com.sun.jna.Pointer;
 import io.myipc.IpcException;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
+import io.myipc.internal.ring.MappedRegion;
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingSide;
 
@@ -34,34 +28,38 @@ import java.nio.ByteBuffer;
  * The driver refuses a writable mapping of a page the role may not write, and clears {@code VM_MAYWRITE} on the
  * read-only ones; so the consumer's {@link #data()} buffer must never be written (the JVM would crash):
  * {@link io.myipc.internal.ring.RingReaderEnd} hands out read-only views only. {@link #close()} unmaps the whole
- * reservation with one {@code munmap}.
+ * reservation: the driver's pages at once, the address range once no buffer over it is reachable
+ * ({@link MappedRegion}), so a view or claim still held after close never reaches unmapped or reused memory.
  */
 final class DriverMapping implements AutoCloseable {
-    private final long base;
-    private final long length;
+    private final MappedRegion region;
     private final long capacity;
     private final ByteBuffer control;
     private final ByteBuffer data;
-    private boolean closed;
 
-    private DriverMapping(long base, long capacity) {
-        this.base = base;
+    private DriverMapping(MappedRegion region, long capacity) {
+        this.region = region;
         this.capacity = capacity;
-        this.length = RingDescriptor.mappingSize(capacity);
-        Pointer p = new Pointer(base);
-        this.control = p.getByteBuffer(0, RingDescriptor.CONTROL_SIZE).order(RingDescriptor.BYTE_ORDER);
-        this.data = p.getByteBuffer(RingDescriptor.DATA_OFFSET, 2 * capacity).order(RingDescriptor.BYTE_ORDER);
+        this.control = region.buffer(0, RingDescriptor.CONTROL_SIZE).order(RingDescriptor.BYTE_ORDER);
+        this.data = region.buffer(RingDescriptor.DATA_OFFSET, (int) (2 * capacity)).order(RingDescriptor.BYTE_ORDER);
     }
 
     /**
-     * Maps the ring of {@code fd} (a role end, opened {@code O_RDWR}) for {@code side}.
+     * Maps the ring of {@code fd} (a role end, opened {@code O_RDWR}) for {@code side}. The pieces and their lengths
+     * are those of {@code myipc.h}: every piece starts and ends on a region boundary of the uapi layout, the data
+     * piece is {@code [0x3000, 0x3000 + 2 * capacity)} with {@code capacity} the value of {@code MYIPC_IOC_GET_SIZE}.
      *
      * @param what names the device and channel in messages
      */
     static DriverMapping map(int fd, long capacity, RingSide side, String what) throws IpcException {
+        if (capacity < MyipcUapi.MIN_SIZE || capacity > MyipcUapi.MAX_SIZE || Long.bitCount(capacity) != 1) {
+            throw new IpcException("the driver reports a ring of " + capacity + " bytes for " + what + ", which is not"
+                    + " a power of two in " + MyipcUapi.MIN_SIZE + ".." + MyipcUapi.MAX_SIZE + ": is the loaded"
+                    + " myipc.ko from this myipc version?");
+        }
         long total = RingDescriptor.mappingSize(capacity);
-        long base = LibC.mmap(0, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (base == -1) {
+        MappedRegion region = MappedRegion.reserve(total);
+        if (region == null) {
             throw new IpcException("cannot reserve " + total + " bytes of address space for the ring of " + what
                     + ": " + Errno.name(LibC.errno()));
         }
@@ -70,28 +68,28 @@ final class DriverMapping implements AutoCloseable {
             int rw = PROT_READ | PROT_WRITE;
             long data = RingDescriptor.DATA_OFFSET;
             if (side == RingSide.PRODUCER) {
-                piece(fd, base, 0x0000, 0x1000, PROT_READ, what, "header page");
-                piece(fd, base, 0x1000, 0x1000, rw, what, "producer page");
-                piece(fd, base, 0x2000, 0x1000, PROT_READ, what, "consumer page");
-                piece(fd, base, data, 2 * capacity, rw, what, "data pages");
+                piece(region, fd, 0x0000, 0x1000, PROT_READ, what, "header page");
+                piece(region, fd, 0x1000, 0x1000, rw, what, "producer page");
+                piece(region, fd, 0x2000, 0x1000, PROT_READ, what, "consumer page");
+                piece(region, fd, data, 2 * capacity, rw, what, "data pages");
             } else {
-                piece(fd, base, 0x0000, 0x2000, PROT_READ, what, "header and producer pages");
-                piece(fd, base, 0x2000, 0x1000, rw, what, "consumer page");
-                piece(fd, base, data, 2 * capacity, PROT_READ, what, "data pages");
+                piece(region, fd, 0x0000, 0x2000, PROT_READ, what, "header and producer pages");
+                piece(region, fd, 0x2000, 0x1000, rw, what, "consumer page");
+                piece(region, fd, data, 2 * capacity, PROT_READ, what, "data pages");
             }
+            DriverMapping m = new DriverMapping(region, capacity);
             ok = true;
-            return new DriverMapping(base, capacity);
+            return m;
         } finally {
             if (!ok) {
-                LibC.munmap(base, total);
+                region.close();
             }
         }
     }
 
-    private static void piece(int fd, long base, long offset, long len, int prot, String what, String name)
+    private static void piece(MappedRegion region, int fd, long offset, long len, int prot, String what, String name)
             throws IpcException {
-        long r = LibC.mmap(base + offset, len, prot, MAP_SHARED | MAP_FIXED, fd, offset);
-        if (r != base + offset) {
+        if (!region.mapShared(offset, len, prot, fd, offset)) {
             int err = LibC.errno();
             String why = switch (err) {
                 case Errno.EACCES -> "the driver refused the protection for this end's role (or the file has no role)";
@@ -119,12 +117,13 @@ final class DriverMapping implements AutoCloseable {
         return capacity;
     }
 
-    /** Unmaps everything; the buffers must not be used afterwards. */
+    /**
+     * Releases the driver's pages (so the driver sees this end's mapping gone; together with {@code close(fd)} the
+     * end is closed). Buffers over the mapping stay harmless: they then show private zero pages until they are
+     * unreachable ({@link MappedRegion}). Idempotent.
+     */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            LibC.munmap(base, length);
-        }
+    public void close() {
+        region.close();
     }
 }

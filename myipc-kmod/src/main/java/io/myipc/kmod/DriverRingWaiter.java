@@ -8,6 +8,7 @@ import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaiter;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -43,9 +44,11 @@ final class DriverRingWaiter implements RingWaiter {
     private final long wakeSelfArg = NativeMemory.address(wakeSelf);
     /** Bytes (consumer) or room (producer) the next {@link #await} asks the driver for; 0 means 1. */
     private volatile int need;
+    /** Set (under the lock) when the descriptor is closed. */
+    private boolean closed;
 
     /**
-     * @param fd the role end's descriptor (stays open while the waiter is used)
+     * @param fd the role end's descriptor; the waiter owns it from now on ({@link #closeDescriptor})
      * @param what names the channel in messages, e.g. {@code /dev/myipc0 (channel 'kmod:/dev/myipc0?mode=mmap')}
      */
     DriverRingWaiter(int fd, String what) {
@@ -76,10 +79,12 @@ final class DriverRingWaiter implements RingWaiter {
         // that needs more room than there was): wake it before we sleep ourselves, so both never sleep at once.
         // One more system call per sleep, none while streaming.
         LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakePeerArg);
-        if (LibC.ioctl(fd, MyipcUapi.IOC_WAIT, waitArgAddress) >= 0) {
+        int rc = LibC.ioctl(fd, MyipcUapi.IOC_WAIT, waitArgAddress);
+        int err = LibC.errno();
+        Reference.reachabilityFence(waitArg); // the kernel reads *waitArg during the call
+        if (rc >= 0) {
             return; // READY / PEER_GONE / WOKEN: the ring re-checks its words
         }
-        int err = LibC.errno();
         switch (err) {
             case Errno.ETIMEDOUT:
             case Errno.EINTR:
@@ -93,12 +98,27 @@ final class DriverRingWaiter implements RingWaiter {
 
     @Override
     public void wake(RingSide sleeper) {
+        // Called by the end's own (single) calling thread, never concurrently with closeDescriptor (the API layer
+        // closes an end only when no call is in flight).
         LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakePeerArg); // fails only without a role, which we have
+        Reference.reachabilityFence(wakePeer);
     }
 
+    /** From any thread; does nothing once the descriptor is closed (its number may belong to another file by then). */
     @Override
-    public void interrupt(RingSide sleeper) {
-        LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakeSelfArg);
+    public synchronized void interrupt(RingSide sleeper) {
+        if (!closed) {
+            LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakeSelfArg);
+            Reference.reachabilityFence(wakeSelf);
+        }
+    }
+
+    /** Closes the descriptor (once); {@link #interrupt} is a no-op afterwards. */
+    synchronized void closeDescriptor() {
+        if (!closed) {
+            closed = true;
+            LibC.close(fd);
+        }
     }
 
     /** The message when the driver reports the shared ring corrupted. */

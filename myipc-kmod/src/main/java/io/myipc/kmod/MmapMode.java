@@ -63,16 +63,19 @@ final class MmapMode {
         return new Reader(new RingReaderEnd(a.ring.consumer(), a), a.waiter);
     }
 
-    /** The descriptor, the mapping and the ring of one end; closing it unmaps and closes the descriptor. */
+    /**
+     * The descriptor, the mapping and the ring of one end. Closing it (once; later calls do nothing) releases the
+     * mapping, then closes the descriptor through the waiter, which from then on refuses to touch it: another
+     * thread's late {@code wakeup()} must never reach a descriptor number the process has reused.
+     */
     private static final class Attached implements Closeable {
-        final int fd;
         final String what;
         final DriverMapping mapping;
         final DriverRingWaiter waiter;
         final SpscByteRing ring;
+        private boolean closed;
 
-        Attached(int fd, String what, DriverMapping mapping, DriverRingWaiter waiter, SpscByteRing ring) {
-            this.fd = fd;
+        Attached(String what, DriverMapping mapping, DriverRingWaiter waiter, SpscByteRing ring) {
             this.what = what;
             this.mapping = mapping;
             this.waiter = waiter;
@@ -80,9 +83,13 @@ final class MmapMode {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             mapping.close();
-            LibC.close(fd);
+            waiter.closeDescriptor();
         }
     }
 
@@ -128,7 +135,7 @@ final class MmapMode {
             }
             awaitPeer(ring, side, cfg, ctx);
             ok = true;
-            return new Attached(fd, what, mapping, waiter, ring);
+            return new Attached(what, mapping, waiter, ring);
         } finally {
             if (!ok) {
                 if (mapping != null) {
@@ -163,8 +170,11 @@ final class MmapMode {
 
     private static long capacity(int fd, String what) throws IOException {
         ByteBuffer arg = NativeMemory.allocate(MyipcUapi.U64).order(ByteOrder.nativeOrder());
-        if (LibC.ioctl(fd, MyipcUapi.IOC_GET_SIZE, NativeMemory.address(arg)) < 0) {
-            throw Errno.last("MYIPC_IOC_GET_SIZE on", what);
+        int rc = LibC.ioctl(fd, MyipcUapi.IOC_GET_SIZE, NativeMemory.address(arg));
+        int err = LibC.errno();
+        Reference.reachabilityFence(arg); // the kernel writes *arg during the call: arg must not be freed before
+        if (rc < 0) {
+            throw Errno.exception(err, "MYIPC_IOC_GET_SIZE on", what);
         }
         return arg.getLong(0);
     }
@@ -180,10 +190,14 @@ final class MmapMode {
         }
         ByteBuffer arg = NativeMemory.allocate(MyipcUapi.U64).order(ByteOrder.nativeOrder());
         arg.putLong(0, cfg.size());
-        if (LibC.ioctl(fd, MyipcUapi.IOC_SET_SIZE, NativeMemory.address(arg)) == 0) {
+        int rc = LibC.ioctl(fd, MyipcUapi.IOC_SET_SIZE, NativeMemory.address(arg));
+        int err = LibC.errno();
+        // SET_SIZE writes the capacity back into *arg: without this fence nothing uses arg after the call, so the
+        // collector could free the direct buffer while the kernel still writes into it (heap corruption).
+        Reference.reachabilityFence(arg);
+        if (rc == 0) {
             return;
         }
-        int err = LibC.errno();
         if (err == Errno.EBUSY) {
             throw new IpcException("cannot set the ring of " + what + " to " + cfg.size() + " bytes: the reader"
                     + " has mapped it already with " + capacity(fd, what) + " bytes (EBUSY: the driver cannot resize"
