@@ -16,7 +16,7 @@
 #define MAX_RATES	8
 #define MAX_DEVS	2
 
-enum tkind { T_PIPE, T_VMSPLICE, T_UNIX, T_SHM, T_DEV, T_MEMCPY, T_CACHELINE };
+enum tkind { T_PIPE, T_VMSPLICE, T_UNIX, T_SHM, T_DEV, T_DEVMMAP, T_MEMCPY, T_CACHELINE };
 
 struct transport {
 	const char *name;
@@ -24,6 +24,7 @@ struct transport {
 	size_t size;		/* pipe / ring / device capacity wanted; 0 = default */
 	int null_reader;	/* vmsplice: reader splices into /dev/null */
 	const char *what;	/* one line: what exactly is measured */
+	const char *sync;	/* dev copy: the driver's sync mode wanted (mutex|spsc), NULL = any */
 };
 
 struct opts {
@@ -98,6 +99,8 @@ struct chan {
 	int fd[2];		/* pipe / socketpair / dev: [0] read end, [1] write end */
 	int nullfd;
 	const char *path;	/* dev */
+	int holder;		/* dev-mmap: O_RDWR fd without a role that keeps the sized ring alive until both ends mapped */
+	struct dev_map *dm;	/* dev-mmap: this end's mapping of the driver's ring */
 	struct shm_ring *ring;
 	size_t map_len;
 	uint32_t tail_cache, head_cache;	/* this process's copy of the peer's index */
@@ -110,9 +113,15 @@ struct chan {
 };
 
 enum { END_R = 0, END_W = 1 };
-int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, char *err, size_t elen);
+int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, const char *path, char *err, size_t elen);
 int chan_end(struct chan *c, int end, int spin, char *err, size_t elen);
+/* the buffer to fill with the next message of n bytes (<= chan_max_claim); NULL with errno = EPIPE/EIO */
 uint8_t *chan_wbuf(struct chan *c, size_t n);
+size_t chan_max_claim(const struct chan *c);	/* dev-mmap: the ring capacity; others: SIZE_MAX */
+/* zero-copy read (dev-mmap only): wait for bytes, point *p at up to max of them in the ring */
+ssize_t chan_view(struct chan *c, const uint8_t **p, size_t max);	/* >0, -errno */
+int chan_release(struct chan *c, size_t n);
+const char *transport_note(const struct transport *t);	/* e.g. the driver's sync mode, "" if none */
 int chan_send(struct chan *c, const uint8_t *p, size_t n);	/* 0 or -errno */
 ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max);	/* >0, 0 EOF, -errno */
 void chan_close(struct chan *c);

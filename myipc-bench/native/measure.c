@@ -188,17 +188,41 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 
 static int make_chans(struct ctx *x, int two, size_t maxmsg, char *err, size_t elen)
 {
-	if (chan_create(&x->a, x->t, maxmsg, err, elen))
+	if (chan_create(&x->a, x->t, maxmsg, O.devs[0], err, elen))
 		return -1;
-	x->a.path = O.devs[0];
 	if (!two)
 		return 0;
-	if (chan_create(&x->b, x->t, maxmsg, err, elen)) {
+	if (chan_create(&x->b, x->t, maxmsg, O.ndevs > 1 ? O.devs[1] : NULL, err, elen)) {
 		chan_close(&x->a);
 		return -1;
 	}
-	x->b.path = O.ndevs > 1 ? O.devs[1] : NULL;
 	return 0;
+}
+
+/* appends "; s" (or s) to the record's note */
+static void note_add(struct record *r, const char *s)
+{
+	size_t n = strlen(r->note);
+
+	if (!s || !*s)
+		return;
+	snprintf(r->note + n, sizeof(r->note) - n, "%s%s", n ? "; " : "", s);
+}
+
+/* what qualifies every record of a transport (the driver's sync mode, mmap's waiting) */
+static void transport_notes(struct record *r, const struct transport *t, int spin, size_t chunk, long cap)
+{
+	char b[120];
+
+	note_add(r, transport_note(t));
+	if (t->kind == T_DEVMMAP && !spin && O.spin_before_sleep) {
+		snprintf(b, sizeof(b), "polls %ld times before announcing a sleep", O.spin_before_sleep);
+		note_add(r, b);
+	}
+	if (t->kind == T_DEVMMAP && cap > 0 && chunk > (size_t)cap) {
+		snprintf(b, sizeof(b), "each %zu-byte chunk is claimed in ring-sized (%ld-byte) pieces", chunk, cap);
+		note_add(r, b);
+	}
 }
 
 /* ---- throughput and the correctness pass ----------------------------- */
@@ -219,7 +243,16 @@ static int tp_child(struct ctx *x)
 	w0 = now_ns();
 	while (got < x->bytes) {
 		uint64_t left = x->bytes - got;
-		ssize_t k = chan_recv(&x->a, buf, left < x->chunk ? left : x->chunk);
+		const uint8_t *view = NULL;
+		ssize_t k;
+
+		/* the driver's mapped ring: look at the bytes where they are, then release them */
+		if (x->a.dm)
+			k = chan_view(&x->a, &view, left < x->chunk ? left : x->chunk);
+		else
+			k = chan_recv(&x->a, buf, left < x->chunk ? left : x->chunk);
+		if (!view)
+			view = buf;
 
 		if (k <= 0) {
 			child_fail(x, "reader: %s after %llu of %llu bytes",
@@ -229,12 +262,20 @@ static int tp_child(struct ctx *x)
 		}
 		if (x->verify) {
 			for (ssize_t i = 0; i < k; i++) {
-				if (buf[i] != pattern_byte(got + (uint64_t)i)) {
+				if (view[i] != pattern_byte(got + (uint64_t)i)) {
 					child_fail(x, "CORRUPTED byte at offset %llu: expected 0x%02x, got 0x%02x",
 						   (unsigned long long)(got + (uint64_t)i),
-						   pattern_byte(got + (uint64_t)i), buf[i]);
+						   pattern_byte(got + (uint64_t)i), view[i]);
 					return -1;
 				}
+			}
+		}
+		if (x->a.dm) {
+			int e = chan_release(&x->a, (size_t)k);
+
+			if (e) {
+				child_fail(x, "reader: release: %s", strerror(-e));
+				return -1;
 			}
 		}
 		got += (uint64_t)k;
@@ -254,11 +295,19 @@ static int tp_parent(struct ctx *x)
 		return -1;
 	x->t0 = now_ns();
 	c0 = cpu_ns();
-	for (off = 0; off < x->bytes; off += x->chunk) {
-		size_t n = x->bytes - off < x->chunk ? (size_t)(x->bytes - off) : x->chunk;
+	/* a ring mapped by the writer is claimed at most its capacity at a time */
+	size_t piece = x->chunk < chan_max_claim(&x->a) ? x->chunk : chan_max_claim(&x->a);
+
+	for (off = 0; off < x->bytes; off += piece) {
+		size_t n = x->bytes - off < piece ? (size_t)(x->bytes - off) : piece;
 		uint8_t *p = chan_wbuf(&x->a, n);
 		int e;
 
+		if (!p) {
+			snprintf(x->err, sizeof(x->err), "writer: claim: %s after %llu bytes", strerror(errno),
+				 (unsigned long long)off);
+			return -1;
+		}
 		if (x->verify) {
 			pattern_fill(p, off, n);
 			if (x->inject && bad >= off && bad < off + n)
@@ -357,6 +406,7 @@ int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int 
 	r.verified = verified;
 	if (t->kind == T_SHM && O.spin_before_sleep)
 		snprintf(r.note, sizeof(r.note), "spins %ld times before each futex wait", O.spin_before_sleep);
+	transport_notes(&r, t, 0, chunk, cap);
 	rec_add(&r);
 	return 0;
 }
@@ -394,6 +444,10 @@ static int pp_child(struct ctx *x)
 			w0 = now_ns();
 		}
 		p = chan_wbuf(&x->b, 1);
+		if (!p) {
+			child_fail(x, "ponger: claim: %s after %ld messages", strerror(errno), n);
+			return -1;
+		}
 		*p = v;
 		s = chan_send(&x->b, p, 1);
 		if (s) {
@@ -415,6 +469,10 @@ static int ping(struct ctx *x, uint8_t v)
 	ssize_t k;
 	int s;
 
+	if (!p) {
+		snprintf(x->err, sizeof(x->err), "pinger: claim: %s", strerror(errno));
+		return -1;
+	}
 	*p = v;
 	s = chan_send(&x->a, p, 1);
 	if (s) {
@@ -484,7 +542,7 @@ static int pp_run(struct ctx *x, char *err, size_t elen)
 {
 	int rc;
 
-	if (x->t->kind == T_DEV && O.ndevs < 2) {
+	if ((x->t->kind == T_DEV || x->t->kind == T_DEVMMAP) && O.ndevs < 2) {
 		snprintf(err, elen, "ping-pong over the driver needs two devices: --dev /dev/myipc0,/dev/myipc1");
 		return -1;
 	}
@@ -522,6 +580,7 @@ static void pp_record(struct ctx *x, const char *metric, int verified)
 		snprintf(r.note, sizeof(r.note), "both sides on one core: the spinning side calls sched_yield() between polls");
 	else if (!x->spin && x->t->kind == T_SHM && O.spin_before_sleep)
 		snprintf(r.note, sizeof(r.note), "spins %ld times before each futex wait", O.spin_before_sleep);
+	transport_notes(&r, x->t, x->spin, 1, x->cap);
 	rec_add(&r);
 }
 

@@ -77,9 +77,9 @@ assert len(d["environment"]["cpus"]) == 2 and d["environment"]["cpus"][0] == d["
 assert all(r["placement"] == "same-core" for r in d["results"]) and len(d["results"]) == 2' "$tmp/s.json"
 
 # 5. the driver transport without a device is skipped with a message, not failed
-"$bin" --transports dev --dev /nonexistent/myipc0 --metrics rtt --rtt-count 10 >/dev/null 2>"$tmp/d.err"
+"$bin" --transports dev-spsc,dev-mmap --dev /nonexistent/myipc0 --metrics rtt --rtt-count 10 >/dev/null 2>"$tmp/d.err"
 check "dev without a device: exit 0" [ $? -eq 0 ]
-check "dev without a device: says what to do" grep -q 'dev: skipped: /nonexistent/myipc0 is not there.*load myipc.ko' "$tmp/d.err"
+check "dev-spsc, dev-mmap without a device: say what to do" sh -c 'grep -q "dev-spsc: skipped: /nonexistent/myipc0 is not there.*load myipc.ko" "$1" && grep -q "dev-mmap: skipped: /nonexistent/myipc0 is not there" "$1"' _ "$tmp/d.err"
 
 # 6. a stuck peer is stopped by the watchdog and the run goes on
 for tr in pipe shm; do
