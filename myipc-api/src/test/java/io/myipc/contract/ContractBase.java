@@ -188,6 +188,8 @@ public abstract class ContractBase {
         private final Process process;
         private final BlockingQueue<String> fromPeer = new LinkedBlockingQueue<>();
         private final OutputStream stdin;
+        private final java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
+        private volatile boolean killed;
 
         ProcessPeer(Map<String, String> env, List<String> jvmArgs, String role, String channel, String[] script)
                 throws IOException {
@@ -213,15 +215,46 @@ public abstract class ContractBase {
                     String l;
                     while ((l = r.readLine()) != null) {
                         fromPeer.add(l);
+                        remember(l);
                     }
                 } catch (IOException e) {
                     // process gone
                 } finally {
                     fromPeer.add("\u0000EXIT");
+                    reportAbnormalExit(role, channel);
                 }
             }, "peer-stdout-" + process.pid());
             pump.setDaemon(true);
             pump.start();
+        }
+
+        /**
+         * A JVM that dies of a fatal signal prints its crash banner on stdout, which only this
+         * pump reads: keep the last lines so that such a death is reported, not mistaken for
+         * the peer closing its end.
+         */
+        private synchronized void remember(String line) {
+            if (lastLines.size() == 20) {
+                lastLines.removeFirst();
+            }
+            lastLines.addLast(line);
+        }
+
+        private void reportAbnormalExit(String role, String channel) {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS) || killed || process.exitValue() == 0
+                        || process.exitValue() == 1) { // 1: Peer's own failure, stack trace already on stderr
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            synchronized (this) {
+                System.err.println("peer process " + process.pid() + " (" + role + " of " + channel
+                        + ") died with exit status " + process.exitValue() + "; its last output lines:");
+                lastLines.forEach(l -> System.err.println("  | " + l));
+            }
         }
 
         @Override
@@ -260,6 +293,7 @@ public abstract class ContractBase {
         @Override
         public int waitFor(Duration timeout) throws Exception {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                killed = true;
                 process.destroyForcibly();
                 throw new AssertionError("peer process still running after " + timeout + " (killed)");
             }
@@ -268,12 +302,18 @@ public abstract class ContractBase {
 
         @Override
         public String failure() {
-            return process.isAlive() ? "still running" : "exit status " + process.exitValue()
-                    + " (its stack trace is in the test's stderr)";
+            if (process.isAlive()) {
+                return "still running";
+            }
+            synchronized (this) {
+                return "exit status " + process.exitValue() + " (its stack trace is in the test's stderr)"
+                        + (lastLines.isEmpty() ? "" : "; its last output lines: " + String.join(" | ", lastLines));
+            }
         }
 
         @Override
         public void kill() throws Exception {
+            killed = true;
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
