@@ -42,8 +42,6 @@ final class DriverRingWaiter implements RingWaiter {
     private final ByteBuffer wakeSelf = constant(MyipcUapi.WAKE_SELF);
     private final long wakePeerArg = NativeMemory.address(wakePeer);
     private final long wakeSelfArg = NativeMemory.address(wakeSelf);
-    /** Bytes (consumer) or room (producer) the next {@link #await} asks the driver for; 0 means 1. */
-    private volatile int need;
     /** Set (under the lock) when the descriptor is closed. */
     private boolean closed;
 
@@ -62,14 +60,9 @@ final class DriverRingWaiter implements RingWaiter {
         return b;
     }
 
-    /** Sets what the next waits ask for: bytes readable (consumer) or room (producer), at least 1. */
-    void need(int bytes) {
-        need = Math.max(1, bytes);
-    }
-
     @Override
-    public void await(RingSide sleeper, int wakeSeq, long timeoutNanos) throws IOException {
-        waitArg.putLong(0, need);
+    public void await(RingSide sleeper, int wakeSeq, int need, long timeoutNanos) throws IOException {
+        waitArg.putLong(0, Math.max(1, need));
         waitArg.putLong(8, Math.max(1, timeoutNanos)); // bounded: the ring sleeps in slices (never 0 = "only check")
         waitArg.putInt(16, wakeSeq);
         waitArg.putInt(20, MyipcUapi.WAIT_SEQ);

@@ -54,13 +54,12 @@ final class MmapMode {
 
     static WriterEnd openWriter(KmodConfig cfg, OpenContext ctx) throws IOException {
         Attached a = attach(cfg, RingSide.PRODUCER, ctx);
-        RingWriterEnd end = new RingWriterEnd(a.ring.producer(), a, a.what, () -> "the reader's process");
-        return new Writer(end, a.waiter);
+        return new RingWriterEnd(a.ring.producer(), a, a.what, () -> "the reader's process");
     }
 
     static ReaderEnd openReader(KmodConfig cfg, OpenContext ctx) throws IOException {
         Attached a = attach(cfg, RingSide.CONSUMER, ctx);
-        return new Reader(new RingReaderEnd(a.ring.consumer(), a), a.waiter);
+        return new RingReaderEnd(a.ring.consumer(), a);
     }
 
     /**
@@ -220,95 +219,6 @@ final class MmapMode {
             }
             LockSupport.parkNanos(left < 0 ? pause : Math.min(left, pause));
             pause = Math.min(2 * pause, RENDEZVOUS_SLICE_NANOS);
-        }
-    }
-
-    /**
-     * The writer end: {@link RingWriterEnd}, telling the waiter how much room a wait is for (a claim of {@code n}
-     * bytes waits for {@code n}), so the driver wakes it only when that much is free.
-     */
-    private static final class Writer implements WriterEnd {
-        private final RingWriterEnd end;
-        private final DriverRingWaiter waiter;
-
-        Writer(RingWriterEnd end, DriverRingWaiter waiter) {
-            this.end = end;
-            this.waiter = waiter;
-        }
-
-        @Override
-        public int write(ByteBuffer src, long timeoutNanos) throws IOException {
-            waiter.need(1);
-            return end.write(src, timeoutNanos);
-        }
-
-        @Override
-        public ByteBuffer claim(int n, long timeoutNanos) throws IOException {
-            waiter.need(n);
-            return end.claim(n, timeoutNanos);
-        }
-
-        @Override
-        public void commit(int n) {
-            end.commit(n);
-        }
-
-        @Override
-        public int maxClaimSize() {
-            return end.maxClaimSize();
-        }
-
-        @Override
-        public void wakeup() {
-            end.wakeup();
-        }
-
-        @Override
-        public void close() throws IOException {
-            end.close();
-        }
-    }
-
-    /** The reader end: {@link RingReaderEnd}, telling the waiter how many bytes a wait is for. */
-    private static final class Reader implements ReaderEnd {
-        private final RingReaderEnd end;
-        private final DriverRingWaiter waiter;
-
-        Reader(RingReaderEnd end, DriverRingWaiter waiter) {
-            this.end = end;
-            this.waiter = waiter;
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
-            waiter.need(1);
-            return end.read(dst, timeoutNanos);
-        }
-
-        @Override
-        public ByteBuffer view(int minBytes, long timeoutNanos) throws IOException {
-            waiter.need(minBytes);
-            return end.view(minBytes, timeoutNanos);
-        }
-
-        @Override
-        public void release(int n) {
-            end.release(n);
-        }
-
-        @Override
-        public int maxViewSize() {
-            return end.maxViewSize();
-        }
-
-        @Override
-        public void wakeup() {
-            end.wakeup();
-        }
-
-        @Override
-        public void close() throws IOException {
-            end.close();
         }
     }
 }

@@ -123,7 +123,7 @@ abstract class RingHalf {
             if (timed) {
                 slice = Math.min(slice, timeoutNanos - elapsed);
             }
-            ring.waiter.await(side, seq, slice);
+            ring.waiter.await(side, seq, min, slice);
             ring.setSleeping(side, 0);
             long now = System.nanoTime();
             if (now - lastLivenessCheck >= p.livenessCheckNanos()) {

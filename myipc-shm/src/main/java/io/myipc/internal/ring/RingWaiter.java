@@ -19,8 +19,13 @@ public interface RingWaiter {
     /**
      * Sleeps while the {@code wake_seq} word of {@code sleeper.peer()} holds {@code wakeSeq}, at
      * most {@code timeoutNanos}. May return early (woken, signal, spurious); the caller re-checks.
+     *
+     * @param need what the sleeper waits for: bytes readable (consumer) or bytes of room
+     *     (producer), 1..capacity. A waiter that can check the ring itself (the driver's {@code
+     *     MYIPC_IOC_WAIT}) may also return as soon as that much is there, and sleep on while it is
+     *     not; a futex ignores it.
      */
-    void await(RingSide sleeper, int wakeSeq, long timeoutNanos) throws IOException;
+    void await(RingSide sleeper, int wakeSeq, int need, long timeoutNanos) throws IOException;
 
     /**
      * Called by the peer of {@code sleeper} after it bumped its {@code wake_seq}: wakes a thread

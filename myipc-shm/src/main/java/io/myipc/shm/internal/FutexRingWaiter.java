@@ -25,7 +25,7 @@ public final class FutexRingWaiter implements RingWaiter {
     }
 
     @Override
-    public void await(RingSide sleeper, int wakeSeq, long timeoutNanos) throws IOException {
+    public void await(RingSide sleeper, int wakeSeq, int need, long timeoutNanos) throws IOException {
         futexWait(controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()), wakeSeq, timeoutNanos);
     }
 

@@ -36,8 +36,8 @@ class RingPageRolesTest {
         FutexRingWaiter futex = new FutexRingWaiter(m.address(), m.control());
         return new RingWaiter() {
             @Override
-            public void await(RingSide sleeper, int wakeSeq, long timeoutNanos) throws IOException {
-                futex.await(sleeper, wakeSeq, timeoutNanos);
+            public void await(RingSide sleeper, int wakeSeq, int need, long timeoutNanos) throws IOException {
+                futex.await(sleeper, wakeSeq, need, timeoutNanos);
             }
 
             @Override
