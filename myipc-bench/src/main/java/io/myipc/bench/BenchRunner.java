@@ -29,36 +29,48 @@ public final class BenchRunner {
     static final String VM_HINT = "the driver is not loaded here (no /dev/myipc0 and /dev/myipc1): add --vm 6.1 to run"
             + " the whole comparison inside the VM harness (tools/vm/vm) with the module loaded";
 
-    /** One transport of the Java runner. */
-    record Spec(String name, String scheme, long capacity, String description) {
+    /**
+     * One transport of the Java runner. {@code sync}: the driver's copy-path mode the row needs (null: any). Its C
+     * twin is in {@link TransportNames}.
+     */
+    record Spec(String name, String scheme, long capacity, String sync, String description) {
         String uri(Path dir, String tag, int which) {
             return switch (name) {
                 case "pipe" -> "pipe:" + dir.resolve(tag + ".fifo");
                 case "pipe-1m" -> "pipe:" + dir.resolve(tag + ".fifo") + "?size=1MiB";
                 case "shm" -> "shm:" + tag + "?capacity=64KiB";
                 case "shm-1m" -> "shm:" + tag + "?capacity=1MiB";
-                case "kmod" -> "kmod:/dev/myipc" + which + "?size=64KiB";
+                case "kmod-spsc", "kmod-mutex" -> "kmod:/dev/myipc" + which + "?size=64KiB";
                 case "kmod-1m" -> "kmod:/dev/myipc" + which + "?size=1MiB";
                 case "kmod-mmap" -> "kmod:/dev/myipc" + which + "?mode=mmap&size=64KiB";
+                case "kmod-mmap-1m" -> "kmod:/dev/myipc" + which + "?mode=mmap&size=1MiB";
                 default -> throw new IllegalArgumentException(name);
             };
         }
     }
 
+    /** The devices the kmod rows use (channel a, channel b). */
+    static final List<String> DEVICES = List.of("myipc0", "myipc1");
+
     static final Map<String, Spec> SPECS = new LinkedHashMap<>();
 
     static {
         for (Spec s : List.of(
-                new Spec("pipe", "pipe", 65536, "pipe: a named FIFO, default kernel buffer (64 KiB); write -> read"
+                new Spec("pipe", "pipe", 65536, null, "pipe: a named FIFO, default kernel buffer (64 KiB); write -> read"
                         + " through JNA: two copies; claim/view are copies in the API layer"),
-                new Spec("pipe-1m", "pipe", 1 << 20, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
-                new Spec("shm", "shm", 65536, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim, copy the"
+                new Spec("pipe-1m", "pipe", 1 << 20, null, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
+                new Spec("shm", "shm", 65536, null, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim, copy the"
                         + " chunk in, commit -> view, release (the reader does not copy out); 'sleep' = the transport's"
                         + " blocking read (it spins briefly, then waits on a futex)"),
-                new Spec("shm-1m", "shm", 1 << 20, "shm: the same ring with 1 MiB"),
-                new Spec("kmod", "kmod", 65536, "kmod: /dev/myipcN copy mode, ring set to 64 KiB (size=); write -> read"),
-                new Spec("kmod-1m", "kmod", 1 << 20, "kmod: /dev/myipcN copy mode, ring 1 MiB"),
-                new Spec("kmod-mmap", "kmod", 65536, "kmod: mode=mmap, the driver's ring mapped: claim/commit -> view/release"))) {
+                new Spec("shm-1m", "shm", 1 << 20, null, "shm: the same ring with 1 MiB"),
+                new Spec("kmod-spsc", "kmod", 65536, "spsc", "kmod: /dev/myipcN copy mode, driver sync=spsc (lock-free),"
+                        + " ring set to 64 KiB (size=); write -> read"),
+                new Spec("kmod-mutex", "kmod", 65536, "mutex", "kmod: /dev/myipcN copy mode, driver sync=mutex (one"
+                        + " lock), ring set to 64 KiB; write -> read"),
+                new Spec("kmod-1m", "kmod", 1 << 20, "spsc", "kmod: /dev/myipcN copy mode, driver sync=spsc, ring 1 MiB"),
+                new Spec("kmod-mmap", "kmod", 65536, null, "kmod: mode=mmap, the driver's ring (64 KiB) mapped:"
+                        + " claim/commit -> view/release"),
+                new Spec("kmod-mmap-1m", "kmod", 1 << 20, null, "kmod: mode=mmap with a 1 MiB ring"))) {
             SPECS.put(s.name(), s);
         }
     }
@@ -92,6 +104,8 @@ public final class BenchRunner {
     private Path fifoDir;
     private int myCpu = -1, peerCpu = -1;
     private String placement;
+    /** What qualifies every record of the transport being measured (the driver's sync mode), or null. */
+    private String transportNote;
 
     BenchRunner(Options o, PrintStream log) {
         this.o = o;
@@ -273,7 +287,21 @@ public final class BenchRunner {
                     if (peer.hello.containsKey("pin_error")) {
                         progress("warning: peer " + peer.hello.get("pin_error").replace('_', ' '));
                     }
-                    for (Spec s : todo) measure(run, peer, s);
+                    for (Spec s : todo) {
+                        transportNote = null;
+                        if (s.sync() != null) {
+                            // the devices are closed between transports: switch them to this row's mode now
+                            DriverSync.Result sr = DriverSync.apply(s.sync(), DEVICES);
+                            if (sr.skipReason() != null) {
+                                run.skipped.put(s.name(), sr.skipReason());
+                                descs.remove(s.name());
+                                progress("skip " + s.name() + ": " + sr.skipReason());
+                                continue;
+                            }
+                            transportNote = sr.note();
+                        }
+                        measure(run, peer, s);
+                    }
                 }
             }
             if (o.selfTest) selfTestCorruption(run, todo);
@@ -332,7 +360,13 @@ public final class BenchRunner {
         r.put("metric", metric);
         if (wait != null) r.put("wait", wait);
         r.put("placement", placement);
+        if (transportNote != null) r.put("note", transportNote);
         return r;
+    }
+
+    private static void addNote(Map<String, Object> r, String note) {
+        Object old = r.get("note");
+        r.put("note", old == null ? note : old + "; " + note);
     }
 
     private void measure(Run run, PeerProcess peer, Spec s) throws IOException {
@@ -368,7 +402,7 @@ public final class BenchRunner {
                 putCpu(r, p.res.cpuNs(), p.peerCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
                 putThreadCpu(r, p.res.threadCpuNs(), p.peerThreadCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
                 r.put("verified", ok);
-                if (yield && wait.equals("spin")) r.put("note", "same core: Thread.yield() between polls");
+                if (yield && wait.equals("spin")) addNote(r, "same core: Thread.yield() between polls");
                 run.results.add(r);
                 progress(String.format(Locale.ROOT, "%s rtt %s: p50 %.1f us, p99 %.1f us (%d round trips)",
                         s.name(), wait, p.res.histogram().getValueAtPercentile(50) / 1e3,

@@ -11,7 +11,8 @@ import java.util.Set;
 public final class Options {
     /** Every transport the Java runner knows, in report order. */
     public static final List<String> ALL_TRANSPORTS =
-            List.of("pipe", "pipe-1m", "shm", "shm-1m", "kmod", "kmod-1m", "kmod-mmap");
+            List.of("pipe", "pipe-1m", "shm", "shm-1m", "kmod-spsc", "kmod-mutex", "kmod-1m", "kmod-mmap",
+                    "kmod-mmap-1m");
     public static final List<Integer> DEFAULT_SIZES = List.of(64, 4096, 65536, 1 << 20);
     public static final List<Integer> DEFAULT_RATES = List.of(1000, 10000, 100000, 0);
 

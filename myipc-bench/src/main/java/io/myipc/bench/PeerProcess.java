@@ -23,6 +23,18 @@ import java.util.concurrent.TimeUnit;
 final class PeerProcess implements AutoCloseable {
     static final String CLASSPATH_PROPERTY = "myipc.bench.classpath";
     static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m");
+    /** System properties of this JVM that the peer JVM (and a runner in the VM) gets too. */
+    static final List<String> PASSED_PROPERTIES = List.of("myipc.kmod.mmap.experimental");
+
+    /** {@code -Dname=value} for each of {@link #PASSED_PROPERTIES} set in this JVM. */
+    static List<String> passedProperties() {
+        List<String> out = new ArrayList<>();
+        for (String p : PASSED_PROPERTIES) {
+            String v = System.getProperty(p);
+            if (v != null) out.add("-D" + p + "=" + v);
+        }
+        return out;
+    }
 
     private final Process process;
     private final Writer stdin;
@@ -33,6 +45,7 @@ final class PeerProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(JVM_OPTIONS);
+        cmd.addAll(passedProperties());
         cmd.addAll(List.of("-cp", classPath(), Peer.class.getName(), Integer.toString(cpu)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         process = pb.start();

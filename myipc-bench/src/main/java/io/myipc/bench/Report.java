@@ -157,6 +157,13 @@ public final class Report {
         return null;
     }
 
+    /** For a Java record: the C record of the same mechanism ({@link TransportNames}) and keys, else null. */
+    static Map<String, Object> cTwin(List<Map<String, Object>> all, Map<String, Object> r, String metric, String... keys) {
+        if (!"java".equals(r.get("frontend"))) return null;
+        String c = TransportNames.cOf(str(r, "transport"));
+        return c == null ? null : find(all, "c", c, metric, r, keys);
+    }
+
     /** Ratios to the machine's limits (C cacheline / memcpy records, when included) and Java vs C per transport. */
     static void ratios(StringBuilder sb, List<Map<String, Object>> all) {
         boolean haveC = all.stream().anyMatch(r -> "c".equals(r.get("frontend")));
@@ -175,7 +182,7 @@ public final class Report {
             if (t.equals("cacheline") || t.equals("memcpy")) continue;
             if (m.equals("rtt")) {
                 Map<String, Object> p = pipeOf(all, r, "wait", "placement");
-                Map<String, Object> c = "java".equals(r.get("frontend")) ? find(all, "c", t, "rtt", r, "wait", "placement") : null;
+                Map<String, Object> c = cTwin(all, r, "rtt", "wait", "placement");
                 sb.append(String.format(Locale.ROOT, "| %s | %s | rtt p50 | %s | 1 B | %s µs | %s | %s | %s |%n",
                         str(r, "frontend"), t, str(r, "wait"), us(num(r, "p50_ns")),
                         p == null ? "-" : ratio(num(r, "p50_ns"), num(p, "p50_ns")),
@@ -184,7 +191,7 @@ public final class Report {
             } else if (m.equals("throughput") && r.containsKey("mb_per_s")) {
                 Map<String, Object> p = pipeOf(all, r, "chunk_bytes", "placement");
                 Map<String, Object> mc = find(all, null, "memcpy", "throughput", r, "chunk_bytes");
-                Map<String, Object> c = "java".equals(r.get("frontend")) ? find(all, "c", t, "throughput", r, "chunk_bytes", "placement") : null;
+                Map<String, Object> c = cTwin(all, r, "throughput", "chunk_bytes", "placement");
                 sb.append(String.format(Locale.ROOT, "| %s | %s | MB/s | %s | %s | %s | %s | %s | %s |%n",
                         str(r, "frontend"), t, str(r, "wait"), sizeName((long) num(r, "chunk_bytes")), f1(num(r, "mb_per_s")),
                         p == null ? "-" : ratio(num(r, "mb_per_s"), num(p, "mb_per_s")),
@@ -193,8 +200,9 @@ public final class Report {
             }
         }
         if (!haveJava) return;
-        sb.append("\nJava vs C compares the same transport name measured by the two front ends (each in its own run: "
-                + "check that both environments above are the same machine and load).\n");
+        sb.append("\nJava vs C sets each Java record against the C record of the same mechanism, paired by this table"
+                + " (io.myipc.bench.TransportNames; the two front ends ran one after the other: check that both"
+                + " environments above are the same machine and load):\n\n").append(TransportNames.markdown());
     }
 
     public static String markdown(BenchRunner.Run run, List<Map<String, Object>> all, List<Map<String, Object>> inc) {

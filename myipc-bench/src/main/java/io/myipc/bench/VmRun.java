@@ -96,8 +96,9 @@ final class VmRun {
         String cp = copyClassPath(out.resolve("lib"));
         List<String> cmd = new ArrayList<>(List.of(root.resolve("tools/vm/vm").toString(), "run", "--kernel", o.vmKernel,
                 "--params", "nr_devs=2", "--results", out.toString(), "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
-                BenchRunner.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(PeerProcess.passedProperties());
+        cmd.addAll(List.of("-cp", cp, BenchRunner.class.getName()));
         cmd.addAll(guestArgs(args));
         cmd.add("--no-vm");
         cmd.add("--out");

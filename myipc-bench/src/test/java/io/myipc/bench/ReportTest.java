@@ -125,6 +125,27 @@ class ReportTest {
     }
 
     @Test
+    void javaVsCPairsTheSameMechanismThroughTheNamingTable() {
+        List<Map<String, Object>> all = new ArrayList<>();
+        all.add(rec("c", "cacheline", "rtt", "wait", "spin", "p50_ns", 100L));
+        all.add(rec("c", "dev-mmap", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 400.0));
+        all.add(rec("c", "dev-mutex", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 50.0));
+        all.add(rec("c", "shm", "rtt", "wait", "spin", "p50_ns", 2000L));
+        all.add(rec("java", "kmod-mmap", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 100.0));
+        all.add(rec("java", "kmod-spsc", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 80.0));
+        all.add(rec("java", "shm", "rtt", "wait", "spin", "p50_ns", 3000L));
+        StringBuilder sb = new StringBuilder();
+        Report.ratios(sb, all);
+        String md = sb.toString();
+        // kmod-mmap against dev-mmap (not against any other dev-* row): 100 / 400
+        assertThat(md).containsPattern("\\| java \\| kmod-mmap \\| MB/s \\| sleep \\| 64 KiB \\| 100\\.0 \\| - \\| - \\| 0\\.25x \\|");
+        // kmod-spsc has no C dev-spsc record here: no pairing with dev-mutex
+        assertThat(md).containsPattern("\\| java \\| kmod-spsc \\| MB/s \\| sleep \\| 64 KiB \\| 80\\.0 \\| - \\| - \\| - \\|");
+        assertThat(md).contains("| java | shm | rtt p50 | spin | 1 B | 3.0 µs | - | 30.00x cacheline | 1.50x |");
+        assertThat(md).contains("| `kmod-mmap` | `dev-mmap` |");
+    }
+
+    @Test
     void aFileInAnotherFormatIsRefusedClearly() throws IOException {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"results\": []}");

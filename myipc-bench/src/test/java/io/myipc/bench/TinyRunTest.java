@@ -99,10 +99,10 @@ class TinyRunTest {
     @Test
     void kmodWithoutTheDriverIsSkippedWithHowToGetIt() throws Exception {
         assumeTrue(!Files.exists(Path.of("/dev/myipc0")), "the driver is loaded here");
-        Out out = run("--transports", "kmod,pipe", "--sizes", "64", "--bytes", "4KiB", "--verify-bytes", "4KiB",
+        Out out = run("--transports", "kmod-spsc,pipe", "--sizes", "64", "--bytes", "4KiB", "--verify-bytes", "4KiB",
                 "--no-rtt", "--no-rate", "--out", tmp.toString());
         assertThat(out.rc()).isZero();
-        assertThat(out.stderr()).contains("skip kmod: the driver is not loaded here").contains("add --vm 6.1");
-        assertThat(out.stdout()).contains("Not measured: `kmod`");
+        assertThat(out.stderr()).contains("skip kmod-spsc: the driver is not loaded here").contains("add --vm 6.1");
+        assertThat(out.stdout()).contains("Not measured: `kmod-spsc`");
     }
 }
