@@ -44,8 +44,9 @@ public final class IpcChannels {
     public static IpcWriter openWriter(String channel, IpcOptions options) throws IOException {
         ChannelAddress address = address(channel);
         Transport t = Transports.forAddress(address);
+        Set<Capability> capabilities = t.capabilities(address); // before the open: a bad value fails at once
         WriterEnd end = t.openWriter(address, new OpenContext(options));
-        return new DefaultIpcWriter(address, t, options, end);
+        return new DefaultIpcWriter(address, capabilities, options, end);
     }
 
     public static IpcReader openReader(String channel) throws IOException {
@@ -59,8 +60,9 @@ public final class IpcChannels {
     public static IpcReader openReader(String channel, IpcOptions options) throws IOException {
         ChannelAddress address = address(channel);
         Transport t = Transports.forAddress(address);
+        Set<Capability> capabilities = t.capabilities(address); // before the open: a bad value fails at once
         ReaderEnd end = t.openReader(address, new OpenContext(options));
-        return new DefaultIpcReader(address, t, options, end);
+        return new DefaultIpcReader(address, capabilities, options, end);
     }
 
     /** The URI a channel name resolves to (a URI is returned unchanged). */
@@ -68,9 +70,13 @@ public final class IpcChannels {
         return ChannelResolver.system().resolve(channel, Transports.acceptedForms());
     }
 
-    /** The capabilities of the transport {@code channel} resolves to. */
+    /**
+     * What an end of {@code channel} can do: the capabilities its transport gives that address (a parameter may
+     * change them, e.g. {@code kmod:...?mode=mmap} is {@code ZERO_COPY}); the ends opened for it report the same.
+     */
     public static Set<Capability> capabilities(String channel) throws IpcConfigException {
-        return Transports.forAddress(address(channel)).capabilities();
+        ChannelAddress address = address(channel);
+        return Transports.forAddress(address).capabilities(address);
     }
 
     /** The schemes of the transports on the class path. */

@@ -1,10 +1,10 @@
 package io.myipc.internal;
 
+import io.myipc.Capability;
 import io.myipc.IpcOptions;
 import io.myipc.IpcReader;
 import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.ReaderEnd;
-import io.myipc.spi.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Set;
 
 /** The one {@link IpcReader} implementation: adds timeouts, ByteBuf adapters, copy-based views and framing. */
 public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
@@ -26,8 +27,8 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
     private int viewed = -1;          // size of the outstanding view, -1 if none
     private int messageToRelease = -1; // bytes to release for the outstanding viewMessage, -1 if none
 
-    public DefaultIpcReader(ChannelAddress address, Transport transport, IpcOptions options, ReaderEnd end) {
-        super(address, transport.capabilities(), options);
+    public DefaultIpcReader(ChannelAddress address, Set<Capability> capabilities, IpcOptions options, ReaderEnd end) {
+        super(address, capabilities, options);
         this.end = end;
         this.maxView = zeroCopy ? end.maxViewSize() : COPY_MAX_VIEW;
     }

@@ -1,9 +1,9 @@
 package io.myipc.internal;
 
+import io.myipc.Capability;
 import io.myipc.IpcOptions;
 import io.myipc.IpcWriter;
 import io.myipc.spi.ChannelAddress;
-import io.myipc.spi.Transport;
 import io.myipc.spi.WriterEnd;
 import io.netty.buffer.ByteBuf;
 
@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Set;
 
 /** The one {@link IpcWriter} implementation: adds timeouts, ByteBuf adapters, copy-based claims and framing. */
 public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
@@ -24,8 +25,8 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
     private ByteBuffer zcClaim;   // zero-copy mode: the outstanding claim
     private boolean messageClaim;
 
-    public DefaultIpcWriter(ChannelAddress address, Transport transport, IpcOptions options, WriterEnd end) {
-        super(address, transport.capabilities(), options);
+    public DefaultIpcWriter(ChannelAddress address, Set<Capability> capabilities, IpcOptions options, WriterEnd end) {
+        super(address, capabilities, options);
         this.end = end;
         this.maxClaim = zeroCopy ? end.maxClaimSize() : COPY_MAX_CLAIM;
     }

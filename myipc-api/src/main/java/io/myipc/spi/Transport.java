@@ -1,6 +1,7 @@
 package io.myipc.spi;
 
 import io.myipc.Capability;
+import io.myipc.IpcConfigException;
 
 import java.io.IOException;
 import java.util.List;
@@ -18,8 +19,23 @@ public interface Transport {
     /** The URI scheme, lower case, without the colon, e.g. {@code "pipe"}. */
     String scheme();
 
-    /** What this transport can do. {@link Capability#ZERO_COPY} means its ends implement claim/commit/view/release. */
+    /**
+     * What this transport's channels can do with their default parameters. {@link Capability#ZERO_COPY} means the
+     * ends implement claim/commit/view/release.
+     */
     Set<Capability> capabilities();
+
+    /**
+     * What a channel at {@code address} can do, where a parameter changes it (e.g. {@code kmod:} with {@code
+     * mode=mmap} is {@link Capability#ZERO_COPY}, with {@code mode=copy} not). The API layer asks this, not {@link
+     * #capabilities()}, for {@link io.myipc.IpcChannels#capabilities} and for the ends it opens, so the ends opened for
+     * {@code address} must do what it returns. The default: {@link #capabilities()} for every address.
+     *
+     * @throws IpcConfigException if a parameter that decides the capabilities has a bad value
+     */
+    default Set<Capability> capabilities(ChannelAddress address) throws IpcConfigException {
+        return capabilities();
+    }
 
     /** The form of the part after the scheme, for error messages, e.g. {@code "pipe:/absolute/path.fifo"}. */
     String syntax();

@@ -43,6 +43,12 @@ public final class MemTransport implements Transport {
         return EnumSet.of(Capability.ZERO_COPY);
     }
 
+    /** {@code zerocopy=false} drops ZERO_COPY for that address: the API layer then copies (per-address capabilities). */
+    @Override
+    public Set<Capability> capabilities(ChannelAddress address) throws IpcConfigException {
+        return address.booleanParam("zerocopy", true) ? capabilities() : EnumSet.noneOf(Capability.class);
+    }
+
     @Override
     public String syntax() {
         return "mem:<name>";
@@ -50,7 +56,8 @@ public final class MemTransport implements Transport {
 
     @Override
     public List<TransportParameter> parameters() {
-        return List.of(new TransportParameter("capacity", "65536", "ring size in bytes like 4096 or 64KiB"));
+        return List.of(new TransportParameter("capacity", "65536", "ring size in bytes like 4096 or 64KiB"),
+                new TransportParameter("zerocopy", "true", "false: the ends do not declare ZERO_COPY"));
     }
 
     private static Channel channel(ChannelAddress a) throws IpcConfigException {

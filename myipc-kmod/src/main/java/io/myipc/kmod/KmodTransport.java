@@ -1,6 +1,7 @@
 package io.myipc.kmod;
 
 import io.myipc.Capability;
+import io.myipc.IpcConfigException;
 import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.OpenContext;
 import io.myipc.spi.ReaderEnd;
@@ -42,9 +43,20 @@ public final class KmodTransport implements Transport {
         return "kmod";
     }
 
+    /** Copy mode, the default: no {@link Capability#ZERO_COPY} (claims and views are the API layer's copies). */
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CROSS_PROCESS, Capability.PEER_DEATH_DETECTION, Capability.KERNEL_WAIT);
+    }
+
+    /** {@code mode=mmap} adds {@link Capability#ZERO_COPY}: claims and views are the driver's mapped pages. */
+    @Override
+    public Set<Capability> capabilities(ChannelAddress address) throws IpcConfigException {
+        Set<Capability> c = capabilities();
+        if (KmodConfig.of(address).mode() == KmodConfig.Mode.MMAP) {
+            c.add(Capability.ZERO_COPY);
+        }
+        return c;
     }
 
     @Override
