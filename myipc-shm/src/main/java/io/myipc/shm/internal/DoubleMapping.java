@@ -2,7 +2,7 @@ package io.myipc.shm.internal;
 
 import static io.myipc.shm.internal.ShmNative.*;
 
-import com.sun.jna.Pointer;
+import io.myipc.internal.ring.MappedRegion;
 import io.myipc.internal.ring.RingDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,23 +19,20 @@ import java.nio.ByteBuffer;
  * One {@code PROT_NONE} anonymous reservation of {@code C + 2 x capacity} bytes first (so
  * nothing else can land in between), then the file's first {@code C + capacity} bytes {@code
  * MAP_SHARED|MAP_FIXED} at {@code base}, then its data pages {@code MAP_SHARED|MAP_FIXED} again at
- * {@code base + C + capacity}. {@link #close()} unmaps the whole range with one {@code munmap}.
+ * {@code base + C + capacity}. The reservation and its release are {@link MappedRegion}'s, shared
+ * with the driver transport's mapping.
  */
 public final class DoubleMapping implements AutoCloseable {
-    private final long base;
-    private final long length;
+    private final MappedRegion region;
     private final long capacity;
     private final ByteBuffer control;
     private final ByteBuffer data;
-    private boolean closed;
 
-    private DoubleMapping(long base, long capacity) {
-        this.base = base;
+    private DoubleMapping(MappedRegion region, long capacity) {
+        this.region = region;
         this.capacity = capacity;
-        this.length = RingDescriptor.mappingSize(capacity);
-        Pointer p = new Pointer(base);
-        this.control = p.getByteBuffer(0, RingDescriptor.CONTROL_SIZE).order(RingDescriptor.BYTE_ORDER);
-        this.data = p.getByteBuffer(RingDescriptor.CONTROL_SIZE, 2 * capacity).order(RingDescriptor.BYTE_ORDER);
+        this.control = region.buffer(0, RingDescriptor.CONTROL_SIZE).order(RingDescriptor.BYTE_ORDER);
+        this.data = region.buffer(RingDescriptor.CONTROL_SIZE, (int) (2 * capacity)).order(RingDescriptor.BYTE_ORDER);
     }
 
     /** Maps the control page and the data area of {@code fd} (at least {@code C + capacity} bytes long). */
@@ -48,44 +45,43 @@ public final class DoubleMapping implements AutoCloseable {
                     + "; the shm: transport needs 4 KiB pages");
         }
         long total = RingDescriptor.mappingSize(capacity);
-        long base = mmap(0, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (base == MAP_FAILED) {
+        MappedRegion region = MappedRegion.reserve(total);
+        if (region == null) {
             throw new IOException("cannot reserve " + total + " bytes of address space: " + describe(errno()));
         }
         boolean ok = false;
         try {
+            int rw = PROT_READ | PROT_WRITE;
             long first = RingDescriptor.CONTROL_SIZE + capacity;
-            long r = mmap(base, first, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
-            if (r != base) {
+            if (!region.mapShared(0, first, rw, fd, 0)) {
                 throw new IOException("cannot map the ring segment: " + describe(errno()));
             }
-            long second = base + first;
-            r = mmap(second, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, RingDescriptor.CONTROL_SIZE);
-            if (r != second) {
+            if (!region.mapShared(first, capacity, rw, fd, RingDescriptor.CONTROL_SIZE)) {
                 throw new IOException("cannot map the ring data a second time: " + describe(errno()));
             }
+            DoubleMapping m = new DoubleMapping(region, capacity);
             ok = true;
-            return new DoubleMapping(base, capacity);
+            return m;
         } finally {
             if (!ok) {
-                munmap(base, total);
+                region.close();
             }
         }
     }
 
     /** Base address (control page). */
     public long address() {
-        return base;
+        return region.address();
     }
 
     /** Address of a byte of the control page. */
     public long controlAddress(int offset) {
-        return base + offset;
+        return region.address() + offset;
     }
 
     /** Bytes of address space covered. */
     public long length() {
-        return length;
+        return region.length();
     }
 
     public long capacity() {
@@ -103,14 +99,12 @@ public final class DoubleMapping implements AutoCloseable {
     }
 
     /**
-     * Unmaps everything. The buffers must not be used afterwards (a fault would crash the JVM);
-     * callers make sure no thread still touches them.
+     * Releases the file's pages. Buffers over the mapping stay harmless (private zero pages until
+     * they are unreachable, {@link MappedRegion}), so a late access never reaches unmapped or
+     * reused memory. Idempotent.
      */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            munmap(base, length);
-        }
+    public void close() {
+        region.close();
     }
 }
