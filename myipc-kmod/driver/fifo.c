@@ -44,6 +44,7 @@ void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size)
 	mutex_init(&chan->rd_lock);
 	mutex_init(&chan->wr_lock);
 	mutex_init(&chan->map_lock);
+	spin_lock_init(&chan->ring.wait_lock);
 	init_waitqueue_head(&chan->rd_wait);
 	init_waitqueue_head(&chan->wr_wait);
 	init_waitqueue_head(&chan->open_wait);
@@ -230,6 +231,9 @@ static int myipc_ring_get(struct myipc_chan *chan)
 	if (chan->ring.ctrl)
 		return 0;
 	WRITE_ONCE(chan->broken, false);
+	/* fresh zeroed pages: no announcement outstanding */
+	atomic_set(&chan->rd_ann.poll_number, 0);
+	atomic_set(&chan->wr_ann.poll_number, 0);
 	return myipc_ring_alloc(&chan->ring, chan->default_size);
 }
 
@@ -526,19 +530,51 @@ static ssize_t myipc_read_some(struct myipc_chan *chan, struct iov_iter *to,
 	return done;
 }
 
+/*
+ * Sleep on @q (exclusively) until @ready, announcing in @side's sleeping
+ * word for an mmap'd peer: a fresh number on every round that finds the
+ * ring not ready, so that each sleep gets answered (ring.c). The order
+ * per round: queue and set the task state (prepare_to_wait_event(), a
+ * full barrier), store the number (then a full barrier), evaluate
+ * @ready. A kernel waker's publish then wq_has_sleeper() finds us
+ * queued, an mmap'd waker's publish then fence then load finds the
+ * number, or we see its index. Returns 0 or -ERESTARTSYS.
+ */
+static int myipc_sleep(struct myipc_chan *chan, wait_queue_head_t *q,
+		       struct myipc_ring_side *side,
+		       struct myipc_announcer *ann,
+		       bool (*ready)(struct myipc_chan *chan))
+{
+	struct wait_queue_entry entry;
+	u32 number = 0;
+	long ret = 0;
+
+	init_wait_entry(&entry, WQ_FLAG_EXCLUSIVE);
+	for (;;) {
+		long intr = prepare_to_wait_event(q, &entry,
+						  TASK_INTERRUPTIBLE);
+
+		myipc_announce_sleep(chan, side, ann, &number);
+		if (ready(chan))
+			break;
+		if (intr) {
+			ret = intr;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(q, &entry);
+	myipc_announce_wake(chan, side, ann, number);
+	return ret ? -ERESTARTSYS : 0;
+}
+
 /* Sleep until readable; the reader lock is dropped around it. */
 static int myipc_read_wait(struct myipc_chan *chan, struct mutex *m)
 {
-	u32 number;
-	int ret;
-
 	chan->rd_stats.sleeps++;
 	mutex_unlock(m);
-	myipc_announce(chan, chan->ring.cons, &chan->rd_sleepers, &number);
-	ret = wait_event_interruptible_exclusive(chan->rd_wait,
-						 myipc_readable(chan));
-	myipc_unannounce(chan->ring.cons, &chan->rd_sleepers, number);
-	if (ret)
+	if (myipc_sleep(chan, &chan->rd_wait, chan->ring.cons, &chan->rd_ann,
+			myipc_readable))
 		return -ERESTARTSYS;
 	mutex_lock(m);
 	return 0;
@@ -588,8 +624,12 @@ static ssize_t myipc_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			break;
 		}
 		ret = -EAGAIN;
-		if (myipc_nonblock(iocb))
+		if (myipc_nonblock(iocb)) {
+			/* a poll or epoll wait follows: announce it (ring.c) */
+			myipc_announce_poll(chan, chan->ring.cons,
+					    &chan->rd_ann);
 			break;
+		}
 		if (myipc_read_wait(chan, m))
 			return -ERESTARTSYS;	/* nothing moved yet */
 		wake_next = true;
@@ -649,7 +689,6 @@ static int myipc_write_some(struct myipc_chan *chan, struct iov_iter *from,
 static int myipc_write_wait(struct myipc_chan *chan, struct mutex *m,
 			    bool *wake_reader)
 {
-	u32 number;
 	int ret;
 
 	chan->wr_stats.sleeps++;
@@ -657,10 +696,8 @@ static int myipc_write_wait(struct myipc_chan *chan, struct mutex *m,
 	if (*wake_reader)
 		myipc_wake_readers(chan);
 	*wake_reader = false;
-	myipc_announce(chan, chan->ring.prod, &chan->wr_sleepers, &number);
-	ret = wait_event_interruptible_exclusive(chan->wr_wait,
-						 myipc_writable(chan));
-	myipc_unannounce(chan->ring.prod, &chan->wr_sleepers, number);
+	ret = myipc_sleep(chan, &chan->wr_wait, chan->ring.prod, &chan->wr_ann,
+			  myipc_writable);
 	mutex_lock(m);
 	return ret ? -ERESTARTSYS : 0;
 }
@@ -705,6 +742,9 @@ static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		if (done != before)
 			continue;
 		if (myipc_nonblock(iocb)) {
+			/* a poll or epoll wait follows: announce it (ring.c) */
+			myipc_announce_poll(chan, chan->ring.prod,
+					    &chan->wr_ann);
 			err = -EAGAIN;
 			break;
 		}
@@ -724,6 +764,59 @@ static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 /* ---- poll ---- */
 
+static __poll_t myipc_poll_read_mask(struct myipc_chan *chan,
+				     struct myipc_file *mf)
+{
+	__poll_t mask = 0;
+
+	if (myipc_ring_used(&chan->ring))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (!READ_ONCE(chan->writers) &&
+	    (!mf->hup_deferred ||
+	     READ_ONCE(chan->w_counter) != mf->w_counter_at_open))
+		mask |= EPOLLHUP;
+	return mask;
+}
+
+static __poll_t myipc_poll_write_mask(struct myipc_chan *chan)
+{
+	__poll_t mask = 0;
+
+	if (myipc_ring_room(&chan->ring) >= MYIPC_PIPE_BUF)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (!READ_ONCE(chan->readers))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+/*
+ * A poller that finds its side not ready waits without running our code,
+ * so it announces itself before it goes (ring.c): a fresh number in its
+ * side's sleeping word, a full barrier, then one more look. The number
+ * stays until a later .poll finds the side ready. @seen is the poll
+ * number loaded before the first look.
+ */
+static __poll_t myipc_poll_side(struct myipc_chan *chan, struct myipc_file *mf,
+				bool reader)
+{
+	struct myipc_announcer *ann = reader ? &chan->rd_ann : &chan->wr_ann;
+	struct myipc_ring_side *side = reader ? chan->ring.cons :
+						chan->ring.prod;
+	/* ACQUIRE: the number before our look at the ring */
+	u32 seen = (u32)atomic_read_acquire(&ann->poll_number);
+	__poll_t mask;
+
+	mask = reader ? myipc_poll_read_mask(chan, mf) :
+			myipc_poll_write_mask(chan);
+	if (mask || READ_ONCE(chan->broken)) {
+		myipc_announce_ready(side, ann, seen);
+		return mask;
+	}
+	myipc_announce_poll(chan, side, ann);
+	return reader ? myipc_poll_read_mask(chan, mf) :
+			myipc_poll_write_mask(chan);
+}
+
 static __poll_t myipc_poll(struct file *file, poll_table *wait)
 {
 	struct myipc_file *mf = file->private_data;
@@ -741,20 +834,10 @@ static __poll_t myipc_poll(struct file *file, poll_table *wait)
 	if (writer)
 		poll_wait(file, &chan->wr_wait, wait);
 
-	if (reader) {
-		if (myipc_ring_used(&chan->ring))
-			mask |= EPOLLIN | EPOLLRDNORM;
-		if (!READ_ONCE(chan->writers) &&
-		    (!mf->hup_deferred ||
-		     READ_ONCE(chan->w_counter) != mf->w_counter_at_open))
-			mask |= EPOLLHUP;
-	}
-	if (writer) {
-		if (myipc_ring_room(&chan->ring) >= MYIPC_PIPE_BUF)
-			mask |= EPOLLOUT | EPOLLWRNORM;
-		if (!READ_ONCE(chan->readers))
-			mask |= EPOLLERR;
-	}
+	if (reader)
+		mask |= myipc_poll_side(chan, mf, true);
+	if (writer)
+		mask |= myipc_poll_side(chan, mf, false);
 	if (READ_ONCE(chan->broken))
 		mask |= EPOLLERR;
 	return mask;

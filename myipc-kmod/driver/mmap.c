@@ -141,6 +141,44 @@ int myipc_mmap(struct file *file, struct vm_area_struct *vma)
 
 #define MYIPC_WAIT_BROKEN	0x80000000U	/* internal: ring corrupt */
 
+/*
+ * The bytes buffered as MYIPC_IOC_WAIT sees them, or -EIO when an index
+ * is impossible: tail - head outside [0, size], or an index behind the
+ * value this check saw last (indices only move forward). The waiter's
+ * own index is read first and again after the peer's; while it is
+ * stable, the pair is a consistent snapshot (the peer's index can only
+ * have moved forward within the range the stable one allows), so a
+ * valid ring never fails. The views are taken under wait_lock, so each
+ * index's views are in time order and a backward step is real.
+ */
+static s64 myipc_wait_used(struct myipc_file *mf, u64 size)
+{
+	struct myipc_ring *ring = &mf->chan->ring;
+	bool consumer = mf->role == MYIPC_ROLE_CONSUMER;
+	u64 *own = consumer ? &ring->cons->index : &ring->prod->index;
+	u64 *peer = consumer ? &ring->prod->index : &ring->cons->index;
+	u64 mine, other, t, h;
+	int tries = 4;
+	bool bad;
+
+	spin_lock(&ring->wait_lock);
+	do {
+		mine = READ_ONCE(*own);
+		/* ACQUIRE: the peer's index before what it published */
+		other = smp_load_acquire(peer);
+	} while (READ_ONCE(*own) != mine && --tries);
+	t = consumer ? other : mine;
+	h = consumer ? mine : other;
+	bad = t - h > size || (s64)(t - ring->wait_tail_seen) < 0 ||
+	      (s64)(h - ring->wait_head_seen) < 0;
+	if (!bad) {
+		ring->wait_tail_seen = t;
+		ring->wait_head_seen = h;
+	}
+	spin_unlock(&ring->wait_lock);
+	return bad ? -EIO : (s64)(t - h);
+}
+
 /* The wait condition, evaluated without locks; 0 means keep sleeping. */
 static u32 myipc_wait_result(struct myipc_file *mf, const struct myipc_wait *w)
 {
@@ -148,21 +186,21 @@ static u32 myipc_wait_result(struct myipc_file *mf, const struct myipc_wait *w)
 	struct myipc_ring *ring = &chan->ring;
 	u64 size = READ_ONCE(ring->size);
 	u64 need = clamp_t(u64, w->need, 1, size);
-	u64 used = myipc_ring_used(ring);
+	s64 used = myipc_wait_used(mf, size);
 	struct myipc_ring_side *peer;
 	unsigned int count, counter;
 	u32 res = 0;
 
-	if (READ_ONCE(chan->broken) || used > size)
+	if (READ_ONCE(chan->broken) || used < 0)
 		return MYIPC_WAIT_BROKEN;
 	if (mf->role == MYIPC_ROLE_CONSUMER) {
-		if (used >= need)
+		if ((u64)used >= need)
 			res |= MYIPC_WAIT_READY;
 		count = READ_ONCE(chan->writers);
 		counter = READ_ONCE(chan->w_counter);
 		peer = ring->prod;
 	} else {
-		if (size - used >= need)
+		if (size - (u64)used >= need)
 			res |= MYIPC_WAIT_READY;
 		count = READ_ONCE(chan->readers);
 		counter = READ_ONCE(chan->r_counter);

@@ -16,6 +16,7 @@
 #include <linux/fs.h>
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
@@ -51,6 +52,10 @@
  * @w_head_seen: the head as the writing side last validated it (under
  *	the writer lock): a head may only move forward from here.
  * @r_tail_seen: the same for the tail, on the reading side.
+ * @wait_lock: serialises MYIPC_IOC_WAIT's look at the indices, so that
+ *	its views of each index are in time order
+ * @wait_tail_seen: the tail and head as MYIPC_IOC_WAIT last validated
+ * @wait_head_seen: them (under @wait_lock): they may only move forward.
  */
 struct myipc_ring {
 	struct page *ctrl_pages[3];
@@ -63,6 +68,23 @@ struct myipc_ring {
 	u32 size;
 	u64 w_head_seen;
 	u64 r_tail_seen;
+	spinlock_t wait_lock;	/* MYIPC_IOC_WAIT index views */
+	u64 wait_tail_seen;
+	u64 wait_head_seen;
+};
+
+/*
+ * struct myipc_announcer - the kernel ends of one side (readers: the
+ * consumer page, writers: the producer page) announcing that they wait,
+ * in that page's sleeping word, for an mmap'd peer (uapi/myipc.h, the
+ * wait/wake protocol; ring.c has the rules).
+ * @sleepers: kernel ends of this side asleep in read(2)/write(2)
+ * @poll_number: the number a .poll (or an EAGAIN) that found the side
+ *	not ready stored last; 0 once a .poll has found the side ready
+ */
+struct myipc_announcer {
+	atomic_t sleepers;
+	atomic_t poll_number;
 };
 
 /* Counters kept per direction; see struct myipc_stats for the meaning. */
@@ -122,8 +144,8 @@ struct myipc_chan {
 	struct myipc_file *consumer;
 	bool broken;			/* a ring index was corrupted */
 	bool poll_usage;
-	atomic_t rd_sleepers;		/* kernel readers announced asleep */
-	atomic_t wr_sleepers;
+	struct myipc_announcer rd_ann;	/* kernel readers waiting */
+	struct myipc_announcer wr_ann;	/* kernel writers waiting */
 	atomic_t announce;		/* announcement numbers */
 	u32 default_size;
 	struct myipc_side_stats rd_stats;
@@ -177,10 +199,15 @@ size_t myipc_ring_copy_out(struct myipc_ring *ring, u64 head,
 void myipc_ring_consume(struct myipc_ring *ring, u64 head);
 int myipc_ring_resize(struct myipc_ring *ring, struct myipc_ring *fresh);
 int myipc_size_round(u64 want, u32 *size);
-void myipc_announce(struct myipc_chan *chan, struct myipc_ring_side *side,
-		    atomic_t *sleepers, u32 *number);
-void myipc_unannounce(struct myipc_ring_side *side, atomic_t *sleepers,
-		      u32 number);
+void myipc_announce_sleep(struct myipc_chan *chan,
+			  struct myipc_ring_side *side,
+			  struct myipc_announcer *ann, u32 *number);
+void myipc_announce_wake(struct myipc_chan *chan, struct myipc_ring_side *side,
+			 struct myipc_announcer *ann, u32 number);
+void myipc_announce_poll(struct myipc_chan *chan, struct myipc_ring_side *side,
+			 struct myipc_announcer *ann);
+void myipc_announce_ready(struct myipc_ring_side *side,
+			  struct myipc_announcer *ann, u32 seen);
 
 /* fifo.c */
 extern const struct file_operations myipc_fops;

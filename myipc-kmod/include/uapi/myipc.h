@@ -158,9 +158,12 @@ struct myipc_stats {
  * bytes, then stores head with release; the producer loads head with
  * acquire before reusing the space. The kernel re-validates every index it
  * reads (tail - head must stay in [0, capacity], and each index may only
- * move forward from the kernel's last view); a violation marks the
- * channel broken: read/write/MYIPC_IOC_WAIT then fail with EIO and poll
- * reports EPOLLERR, until every end has closed.
+ * move forward from the kernel's last view: read(2)/write(2) check the
+ * peer's index, MYIPC_IOC_WAIT checks both, so an mmap end that steps its
+ * own index back is caught at its next WAIT even if the pair still looks
+ * plausible); a violation marks the channel broken:
+ * read/write/MYIPC_IOC_WAIT then fail with EIO and poll reports EPOLLERR,
+ * until every end has closed.
  *
  * Wait/wake protocol (no system call while streaming): a side S that must
  * wait (consumer: ring empty; producer: not enough room)
@@ -177,10 +180,33 @@ struct myipc_stats {
  * sides): either S sees the new index in step 4, or W sees the
  * announcement. MYIPC_IOC_WAIT also re-checks the ring itself after
  * queueing on the wait queue, so a WAKE that comes before the WAIT is not
- * lost. A kernel end (read(2)/write(2)) that sleeps announces itself the
- * same way in its page's sleeping word, and a kernel end that publishes
- * wakes mmap sleepers through the wait queue (no wake_seq bump needed:
- * WAIT checks the ring). The kernel keeps the state words: it stores
+ * lost. W answers each announcement number once (it remembers the last
+ * number it answered), so a sleeper must store a FRESH number every time
+ * it goes to sleep.
+ *
+ * Kernel ends (read(2)/write(2) users) announce the same way, in the page
+ * of their side (readers: consumer page, writers: producer page):
+ *  - a blocking read/write stores a fresh non-zero number, then a full
+ *    barrier, then re-checks the ring, on EVERY round that finds the ring
+ *    not ready (a writer waiting for MYIPC_PIPE_BUF of room may sleep many
+ *    times in one call; each sleep has its own number);
+ *  - poll(2)/select(2)/epoll(7): every .poll call that finds the end not
+ *    ready does the same (fresh number, barrier, one more look) and LEAVES
+ *    the number set while the poller waits; a later .poll that finds the
+ *    end ready clears it (only if nothing newer was announced). So does a
+ *    read/write that fails with EAGAIN (O_NONBLOCK), since a poll or an
+ *    epoll wait follows it: an edge-triggered epoll user who reads until
+ *    EAGAIN is woken by the next publish;
+ *  - several kernel sleepers of one side share the word; a WAKE wakes all
+ *    pollers but one blocking sleeper, so a sleeper that wakes while
+ *    others still sleep stores a fresh number for them;
+ *  - the word goes back to 0 when no kernel end of that side waits any
+ *    more (or to the outstanding poll number). A number left behind costs
+ *    W at most one needless MYIPC_IOC_WAKE.
+ * So an mmap end never needs to wake a copy peer "just in case": looking
+ * at the sleeping word after each publish is enough. A kernel end that
+ * publishes wakes mmap sleepers through the wait queue (no wake_seq bump
+ * needed: WAIT checks the ring). The kernel keeps the state words: it stores
  * MYIPC_END_OPEN when an end of that kind opens and MYIPC_END_CLOSED when
  * the last one closes (or the process dies), after its last index store.
  */
