@@ -348,6 +348,12 @@ public final class BenchRunner {
         }
     }
 
+    /** For the mmap rows: the rings of both devices sized before anyone maps them (see {@link RingSizer}), else null. */
+    private static RingSizer sizer(Spec s) throws IOException {
+        if (!s.name().startsWith("kmod-mmap")) return null;
+        return new RingSizer(DEVICES.stream().map(d -> "/dev/" + d).toList(), s.capacity());
+    }
+
     private String[] uris(Spec s) {
         String tag = "myipc-bench-" + ProcessHandle.current().pid() + "-" + seq.incrementAndGet();
         return new String[] {s.uri(fifoDir, tag + "-a", 0), s.uri(fifoDir, tag + "-b", 1)};
@@ -506,15 +512,18 @@ public final class BenchRunner {
                       double seconds) throws IOException {
         String[] u = uris(s);
         boolean spin = wait.equals("spin");
-        peer.send("ECHO " + wait + " " + (yield ? "yield" : "noyield") + " " + u[0] + " " + u[1]);
         Measure.PingResult res;
-        try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
-             IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
-            res = Measure.ping(w, r, spin, yield, warmup, count, rate, seconds);
-        } finally {
-            cleanup(u);
+        Map<String, String> rep;
+        try (RingSizer sized = sizer(s)) {
+            peer.send("ECHO " + wait + " " + (yield ? "yield" : "noyield") + " " + u[0] + " " + u[1]);
+            try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
+                 IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
+                res = Measure.ping(w, r, spin, yield, warmup, count, rate, seconds);
+            } finally {
+                cleanup(u);
+            }
+            rep = peer.reply(600);
         }
-        Map<String, String> rep = peer.reply(600);
         return new Ping(res, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")),
                 Long.parseLong(rep.get("thread_cpu_ns")));
     }
@@ -526,17 +535,20 @@ public final class BenchRunner {
     private Transfer transfer(PeerProcess peer, Spec s, int chunk, long total, boolean verify, long corruptAt)
             throws IOException {
         String[] u = uris(s);
-        peer.send("READ " + chunk + " " + total + " " + (verify ? "verify" : "timed") + " " + u[0] + " " + u[1]);
         Measure.WriteResult wr;
         boolean wzc;
-        try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
-             IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
-            wzc = Measure.zeroCopy(w);
-            wr = Measure.write(w, r, chunk, total, verify, corruptAt);
-        } finally {
-            cleanup(u);
+        Map<String, String> rep;
+        try (RingSizer sized = sizer(s)) {
+            peer.send("READ " + chunk + " " + total + " " + (verify ? "verify" : "timed") + " " + u[0] + " " + u[1]);
+            try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
+                 IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
+                wzc = Measure.zeroCopy(w);
+                wr = Measure.write(w, r, chunk, total, verify, corruptAt);
+            } finally {
+                cleanup(u);
+            }
+            rep = peer.reply(600);
         }
-        Map<String, String> rep = peer.reply(600);
         String detail = rep.containsKey("detail") ? rep.get("detail").replace('_', ' ') : null;
         return new Transfer(wr, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")),
                 Long.parseLong(rep.get("bad")), detail, wzc, Boolean.parseBoolean(rep.get("zero_copy")),
