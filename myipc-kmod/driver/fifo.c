@@ -38,7 +38,8 @@
 
 #include "myipc_drv.h"
 
-void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size)
+void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size,
+		     bool spsc)
 {
 	mutex_init(&chan->lock);
 	mutex_init(&chan->rd_lock);
@@ -50,7 +51,27 @@ void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size)
 	init_waitqueue_head(&chan->open_wait);
 	chan->ring.size = size;
 	chan->default_size = size;
+	chan->spsc = spsc;
 	chan->index = index;
+}
+
+/*
+ * Switch the channel's sync mode (sysfs). Only while no end is open (the
+ * ring exists exactly while one is, blocked opens included): then no task
+ * is inside read/write/poll/ioctl/mmap of this channel, and the next open
+ * (which takes @lock) sees the new mode. -EBUSY otherwise.
+ */
+int myipc_chan_set_sync(struct myipc_chan *chan, bool spsc)
+{
+	int ret = 0;
+
+	mutex_lock(&chan->lock);
+	if (chan->ring.ctrl)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(chan->spsc, spsc);
+	mutex_unlock(&chan->lock);
+	return ret;
 }
 
 void myipc_chan_destroy(struct myipc_chan *chan)
@@ -64,18 +85,18 @@ void myipc_chan_destroy(struct myipc_chan *chan)
 
 static struct mutex *myipc_rd_mutex(struct myipc_chan *chan)
 {
-	return myipc_spsc ? &chan->rd_lock : &chan->lock;
+	return READ_ONCE(chan->spsc) ? &chan->rd_lock : &chan->lock;
 }
 
 static struct mutex *myipc_wr_mutex(struct myipc_chan *chan)
 {
-	return myipc_spsc ? &chan->wr_lock : &chan->lock;
+	return READ_ONCE(chan->spsc) ? &chan->wr_lock : &chan->lock;
 }
 
 /* Both data locks (a resize); in spsc mode writer lock, then reader lock. */
 void myipc_lock_both(struct myipc_chan *chan)
 {
-	if (!myipc_spsc) {
+	if (!READ_ONCE(chan->spsc)) {
 		mutex_lock(&chan->lock);
 		return;
 	}
@@ -85,7 +106,7 @@ void myipc_lock_both(struct myipc_chan *chan)
 
 void myipc_unlock_both(struct myipc_chan *chan)
 {
-	if (!myipc_spsc) {
+	if (!READ_ONCE(chan->spsc)) {
 		mutex_unlock(&chan->lock);
 		return;
 	}
@@ -98,7 +119,7 @@ void myipc_chan_stats(struct myipc_chan *chan, struct myipc_stats *st)
 	memset(st, 0, sizeof(*st));
 	/* chan->lock keeps the ring from being freed by a last close */
 	mutex_lock(&chan->lock);
-	if (myipc_spsc)
+	if (chan->spsc)
 		myipc_lock_both(chan);
 	st->bytes_written = chan->wr_stats.bytes;
 	st->bytes_read = chan->rd_stats.bytes;
@@ -113,7 +134,7 @@ void myipc_chan_stats(struct myipc_chan *chan, struct myipc_stats *st)
 	if (chan->ring.ctrl)
 		st->buffered = min_t(u64, myipc_ring_used(&chan->ring),
 				     chan->ring.size);
-	if (myipc_spsc)
+	if (chan->spsc)
 		myipc_unlock_both(chan);
 	mutex_unlock(&chan->lock);
 }

@@ -32,7 +32,7 @@ MODULE_PARM_DESC(buf_size,
 static char *sync = "spsc";
 module_param(sync, charp, 0444);
 MODULE_PARM_DESC(sync,
-		 "copy path synchronisation: spsc (lock-free indices, readers and writers never share a lock; default) or mutex (one lock)");
+		 "copy path synchronisation of new devices: spsc (lock-free indices, readers and writers never share a lock; default) or mutex (one lock); per device: /sys/class/myipc/myipcN/sync");
 
 bool myipc_spsc;
 
@@ -61,7 +61,7 @@ struct myipc_chan *myipc_chan_get(unsigned int minor)
 	return minor < nr_devs ? &myipc_chans[minor] : NULL;
 }
 
-/* ---- sysfs: /sys/class/myipc/myipcN/<counter> ---- */
+/* ---- sysfs: /sys/class/myipc/myipcN/<counter>, readers, writers, sync ---- */
 
 struct myipc_stat_attr {
 	struct device_attribute attr;
@@ -118,6 +118,38 @@ static ssize_t writers_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(writers);
 
+/*
+ * /sys/class/myipc/myipcN/sync: this device's sync mode, "spsc" or
+ * "mutex". Root may write either word while the device has no open end
+ * (EBUSY otherwise, EINVAL for any other word); the module parameter
+ * sync= is only the mode devices start with.
+ */
+static ssize_t sync_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct myipc_chan *chan = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", READ_ONCE(chan->spsc) ? "spsc" : "mutex");
+}
+
+static ssize_t sync_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct myipc_chan *chan = dev_get_drvdata(dev);
+	bool spsc;
+	int ret;
+
+	if (sysfs_streq(buf, "spsc"))
+		spsc = true;
+	else if (sysfs_streq(buf, "mutex"))
+		spsc = false;
+	else
+		return -EINVAL;
+	ret = myipc_chan_set_sync(chan, spsc);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(sync);
+
 static struct attribute *myipc_attrs[] = {
 	&myipc_attr_bytes_written.attr.attr,
 	&myipc_attr_bytes_read.attr.attr,
@@ -132,6 +164,7 @@ static struct attribute *myipc_attrs[] = {
 	&myipc_attr_buffered.attr.attr,
 	&dev_attr_readers.attr,
 	&dev_attr_writers.attr,
+	&dev_attr_sync.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(myipc);
@@ -222,7 +255,7 @@ static int myipc_alloc_chans(u32 size)
 	if (!myipc_chans)
 		return -ENOMEM;
 	for (i = 0; i < nr_devs; i++)
-		myipc_chan_init(&myipc_chans[i], i, size);
+		myipc_chan_init(&myipc_chans[i], i, size, myipc_spsc);
 	return 0;
 }
 

@@ -98,6 +98,10 @@ struct myipc_side_stats {
 /*
  * struct myipc_chan - one channel, i.e. one /dev/myipcN
  *
+ * The sync mode is per channel (@spsc, from the module parameter sync=,
+ * changed through sysfs only while no end is open, under @lock), so it
+ * is constant while any file of the channel exists.
+ *
  * Locks (sync=mutex): @lock protects everything: ring, open counts,
  * roles, counters; @rd_lock and @wr_lock are unused.
  * Locks (sync=spsc): @lock protects only the open/release bookkeeping
@@ -148,6 +152,7 @@ struct myipc_chan {
 	struct myipc_announcer wr_ann;	/* kernel writers waiting */
 	atomic_t announce;		/* announcement numbers */
 	u32 default_size;
+	bool spsc;			/* sync mode; changes only while closed */
 	struct myipc_side_stats rd_stats;
 	struct myipc_side_stats wr_stats;
 	u64 high_water;
@@ -179,7 +184,11 @@ static inline struct myipc_chan *myipc_chan_of(struct file *file)
 	return ((struct myipc_file *)file->private_data)->chan;
 }
 
-/* sync mode: true for the lock-free SPSC copy path (module parameter) */
+/*
+ * sync mode of new devices: true for the lock-free SPSC copy path (module
+ * parameter sync=); each device keeps its own in chan->spsc, which
+ * /sys/class/myipc/myipcN/sync changes while the device has no open end.
+ */
 extern bool myipc_spsc;
 
 /* ring.c */
@@ -211,7 +220,9 @@ void myipc_announce_ready(struct myipc_ring_side *side,
 
 /* fifo.c */
 extern const struct file_operations myipc_fops;
-void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size);
+void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size,
+		     bool spsc);
+int myipc_chan_set_sync(struct myipc_chan *chan, bool spsc);
 void myipc_chan_destroy(struct myipc_chan *chan);
 void myipc_chan_stats(struct myipc_chan *chan, struct myipc_stats *st);
 void myipc_lock_both(struct myipc_chan *chan);

@@ -321,7 +321,7 @@ void t_module_sync_mode_reported(void)
 {
 	const char *params = getenv("MYIPC_PARAMS");
 	const char *want = "spsc", *p;
-	char buf[64], expect[16];
+	char buf[64], expect[16], path[340];
 	int n;
 
 	if (params && (p = strstr(params, "sync="))) {
@@ -333,5 +333,199 @@ void t_module_sync_mode_reported(void)
 	      "/sys/module/myipc/parameters/sync: %s", strerror(errno));
 	buf[strcspn(buf, "\n")] = 0;
 	CHECK(!strcmp(buf, want), "sync is '%s', expected '%s'", buf, want);
+	/* the devices start in that mode */
+	snprintf(path, sizeof(path), "%s/sync", T.sysfs);
+	CHECK(read_file(path, buf, sizeof(buf)) >= 0, "%s: %s", path,
+	      strerror(errno));
+	buf[strcspn(buf, "\n")] = 0;
+	CHECK(!strcmp(buf, want), "%s is '%s', expected '%s'", path, buf, want);
 	diag("sync=%s", buf);
+}
+
+/* ---- per-device sync mode: /sys/class/myipc/myipcN/sync ---- */
+
+/* The sync file of the device at @dev (a /dev/myipcN path). */
+static void sync_path(const char *dev, char *out, size_t size)
+{
+	const char *base = strrchr(dev, '/');
+
+	snprintf(out, size, "/sys/class/myipc/%s/sync", base ? base + 1 : dev);
+}
+
+/* Read a sync file: "spsc" or "mutex" (newline removed). */
+static void sync_get(const char *path, char *buf, size_t size)
+{
+	CHECK(read_file(path, buf, size) >= 0, "%s: %s", path, strerror(errno));
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+/* Write @word (as echo does, with a newline) to a sync file: 0 or errno. */
+static int sync_put(const char *path, const char *word)
+{
+	char line[32];
+	int fd = open(path, O_WRONLY), e = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	snprintf(line, sizeof(line), "%s\n", word);
+	n = write(fd, line, strlen(line));
+	if (n < 0)
+		e = errno;
+	else if ((size_t)n != strlen(line))
+		e = EIO;
+	close(fd);
+	return e;
+}
+
+static const char *other_mode(const char *mode)
+{
+	return strcmp(mode, "spsc") ? "spsc" : "mutex";
+}
+
+struct sync_check {
+	char path[300];		/* this device's sync file */
+	char path2[300];	/* the second device's */
+	char mode[16];		/* the mode this device was switched to */
+	char mode2[16];		/* the second device's mode, unchanged */
+};
+
+/*
+ * In the switched mode: the file says so, the other device keeps its
+ * mode, and a blocking stream (1 MiB, random sizes, reader and writer
+ * sleeping on each other) arrives intact.
+ */
+static void sync_switched_checks(void *arg)
+{
+	struct sync_check *sc = arg;
+	uint8_t buf[8192], got[8192];
+	uint64_t off = 0, total = 1 << 20;
+	char now[32];
+	int rfd, wfd;
+	pid_t w;
+
+	sync_get(sc->path, now, sizeof(now));
+	CHECK(!strcmp(now, sc->mode), "%s reads '%s' after writing '%s'",
+	      sc->path, now, sc->mode);
+	sync_get(sc->path2, now, sizeof(now));
+	CHECK(!strcmp(now, sc->mode2), "%s changed to '%s' (was '%s')",
+	      sc->path2, now, sc->mode2);
+	open_pair(&rfd, &wfd);
+	w = SYS(fork());
+	if (w == 0) {
+		close(rfd);
+		while (off < total) {
+			size_t n = 1 + (off * 7919 + 13) % sizeof(buf);
+
+			if (n > total - off)
+				n = total - off;
+			pattern_fill(buf, off, n);
+			write_all(wfd, buf, n);
+			off += n;
+		}
+		_exit(0);
+	}
+	close(wfd);
+	while (off < total) {
+		ssize_t n = read(rfd, got, sizeof(got));
+
+		CHECK(n > 0, "read after %llu bytes: %zd (%s)",
+		      (unsigned long long)off, n, n < 0 ? strerror(errno) : "EOF");
+		CHECK(pattern_check(got, off, n) < 0, "wrong byte near %llu in sync=%s",
+		      (unsigned long long)off, sc->mode);
+		off += n;
+	}
+	close(rfd);
+	expect_exit0(w, 60000, "the writer");
+}
+
+/*
+ * Root switches one device to the other mode and back while it is closed;
+ * the second device keeps its mode; data flows in the switched mode.
+ */
+void t_sysfs_sync_set_get(void)
+{
+	struct sync_check *sc = shared_alloc(sizeof(*sc));
+	char orig[32];
+	pid_t c;
+	int st, e;
+
+	if (!T.path2[0])
+		skip("needs a second device");
+	sync_path(T.path, sc->path, sizeof(sc->path));
+	sync_path(T.path2, sc->path2, sizeof(sc->path2));
+	sync_get(sc->path, orig, sizeof(orig));
+	sync_get(sc->path2, sc->mode2, sizeof(sc->mode2));
+	CHECK(!strcmp(orig, "spsc") || !strcmp(orig, "mutex"),
+	      "%s reads '%s'", sc->path, orig);
+	snprintf(sc->mode, sizeof(sc->mode), "%s", other_mode(orig));
+	e = sync_put(sc->path, sc->mode);
+	CHECK(!e, "writing '%s' to %s: %s", sc->mode, sc->path, strerror(e));
+	/* the checks in a child, so the mode is put back whatever happens */
+	c = spawn(sync_switched_checks, sc);
+	st = wait_status(c, 120000);
+	e = sync_put(sc->path, orig);
+	CHECK(!e, "writing '%s' back to %s: %s", orig, sc->path, strerror(e));
+	CHECK(WIFEXITED(st) && !WEXITSTATUS(st),
+	      "the checks in sync=%s failed (see above)", sc->mode);
+	sync_get(sc->path, sc->mode, sizeof(sc->mode));
+	CHECK(!strcmp(sc->mode, orig), "%s reads '%s' after writing '%s' back",
+	      sc->path, sc->mode, orig);
+	diag("%s: %s -> %s -> %s", sc->path, orig, other_mode(orig), orig);
+}
+
+/* While any end is open (a blocked open too): EBUSY; after the close: fine. */
+void t_sysfs_sync_ebusy_while_open(void)
+{
+	char path[300], orig[32];
+	int fd, e;
+	pid_t c;
+
+	sync_path(T.path, path, sizeof(path));
+	sync_get(path, orig, sizeof(orig));
+	fd = SYS(topen(O_RDWR));
+	e = sync_put(path, other_mode(orig));
+	close(fd);
+	if (!e)
+		sync_put(path, orig);
+	CHECK(e == EBUSY, "switching with an O_RDWR end open: %s, expected EBUSY",
+	      e ? strerror(e) : "it worked");
+	/* a reader blocked in open(2) waiting for a writer counts as open */
+	c = SYS(fork());
+	if (c == 0) {
+		fd = topen(O_RDONLY);
+		_exit(fd < 0 ? 1 : 0);
+	}
+	wait_blocked(c, SYS_openat);
+	e = sync_put(path, other_mode(orig));
+	if (!e)
+		sync_put(path, orig);
+	fd = SYS(topen(O_WRONLY | O_NONBLOCK));	/* lets the reader go */
+	expect_exit0(c, 10000, "the blocked reader");
+	close(fd);
+	CHECK(e == EBUSY, "switching with an open(2) blocked: %s, expected EBUSY",
+	      e ? strerror(e) : "it worked");
+	/* closed again: the same word is accepted (no change) */
+	e = sync_put(path, orig);
+	CHECK(!e, "writing '%s' with every end closed: %s", orig, strerror(e));
+}
+
+/* Anything but "spsc" or "mutex": EINVAL, and the mode stays. */
+void t_sysfs_sync_einval_bad_word(void)
+{
+	const char *bad[] = { "lockless", "", "spsc mutex", "SPSC", "mutex2" };
+	char path[300], orig[32], now[32];
+	unsigned int i;
+	int e;
+
+	sync_path(T.path, path, sizeof(path));
+	sync_get(path, orig, sizeof(orig));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e = sync_put(path, bad[i]);
+		CHECK(e == EINVAL, "writing '%s': %s, expected EINVAL", bad[i],
+		      e ? strerror(e) : "accepted");
+		sync_get(path, now, sizeof(now));
+		CHECK(!strcmp(now, orig), "after '%s' the mode is '%s', was '%s'",
+		      bad[i], now, orig);
+	}
 }

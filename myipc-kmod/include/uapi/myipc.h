@@ -9,6 +9,12 @@
  * The ioctls below add what fcntl(2) offers for pipes (F_GETPIPE_SZ,
  * F_SETPIPE_SZ) and per-channel statistics.
  *
+ * Each device runs its copy path in one of two sync modes, "spsc" or
+ * "mutex" (the same FIFO semantics either way): the module parameter
+ * sync= sets the mode devices start in, /sys/class/myipc/myipcN/sync
+ * shows and (root, while no end of that device is open, else EBUSY)
+ * changes one device's mode.
+ *
  * This header compiles in user space and in the kernel; it only uses
  * fixed-width types so that 32-bit and 64-bit callers see one layout.
  */
