@@ -166,6 +166,10 @@ public final class Report {
 
     /** Ratios to the machine's limits (C cacheline / memcpy records, when included) and Java vs C per transport. */
     static void ratios(StringBuilder sb, List<Map<String, Object>> all) {
+        ratios(sb, all, false);
+    }
+
+    static void ratios(StringBuilder sb, List<Map<String, Object>> all, boolean emulatedAny) {
         boolean haveC = all.stream().anyMatch(r -> "c".equals(r.get("frontend")));
         boolean haveJava = all.stream().anyMatch(r -> "java".equals(r.get("frontend")));
         if (!haveC) return;
@@ -174,6 +178,10 @@ public final class Report {
             if ("cacheline".equals(r.get("transport")) && "rtt".equals(r.get("metric"))) floor = r;
         }
         sb.append("\n## Ratios to the limits of the machine and between the front ends\n\n");
+        if (emulatedAny) {
+            sb.append("TCG: ratios only. These ratios are the figures of this run that mean something under"
+                    + " emulation.\n\n");
+        }
         sb.append("| front end | transport | metric | wait | chunk | value | vs pipe | vs limit | Java vs C |\n");
         sb.append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : all) {
@@ -214,7 +222,8 @@ public final class Report {
         }
         boolean emulated = Boolean.TRUE.equals(run.environment.get("emulated"))
                 || inc.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
-        if (emulated) sb.append("\n**").append(Env.EMULATION_NOTE).append(" (QEMU TCG).**\n");
+        if (emulated) sb.append("\n**TCG: ratios only.** ").append(Env.EMULATION_NOTE).append(" (QEMU TCG software"
+                + " emulation: every absolute time is the emulator's).\n");
         if (Boolean.TRUE.equals(run.config.get("quick")) || Boolean.TRUE.equals(run.config.get("scaled_for_emulation"))) {
             sb.append("\nScaled-down run (").append(Boolean.TRUE.equals(run.config.get("quick")) ? "--quick" : "emulation")
                     .append("): ").append(run.config.get("rtt_count")).append(" round trips, ")
@@ -307,7 +316,7 @@ public final class Report {
                         us(num(r, "max_ns")), pct(r, "writer"), pct(r, "reader")));
             }
         }
-        ratios(sb, all);
+        ratios(sb, all, emulated);
         for (String f : run.failures) sb.append("\n**FAILED:** ").append(f).append('\n');
         boolean allVerified = all.stream().filter(r -> r.containsKey("verified")).allMatch(r -> Boolean.TRUE.equals(r.get("verified")))
                 && run.failures.isEmpty();

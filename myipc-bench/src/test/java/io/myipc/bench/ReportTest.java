@@ -83,7 +83,7 @@ class ReportTest {
     void underEmulationTheNoteIsOnTheChartAndInTheTable() throws Exception {
         BenchRunner.Run run = run(true);
         Report.writeAll(tmp, run, run.results, List.of());
-        assertThat(Files.readString(tmp.resolve("report.md"))).contains(Env.EMULATION_NOTE);
+        assertThat(Files.readString(tmp.resolve("report.md"))).contains(Env.EMULATION_NOTE).contains("**TCG: ratios only.**");
         Document svg = xml(tmp.resolve("chart.svg"));
         assertThat(svg.getDocumentElement().getTextContent()).contains("only ratios within one run mean anything");
     }
