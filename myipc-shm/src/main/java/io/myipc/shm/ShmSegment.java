@@ -1,7 +1,9 @@
 package io.myipc.shm;
 
 import static io.myipc.internal.ring.RingDescriptor.*;
-import static io.myipc.shm.internal.ShmNative.*;
+import static io.myipc.internal.posix.Errno.*;
+import static io.myipc.internal.posix.LibC.*;
+import static io.myipc.internal.posix.Posix.*;
 
 import io.myipc.IpcException;
 import io.myipc.internal.ring.RingDescriptor;
@@ -12,7 +14,7 @@ import io.myipc.internal.ring.SpscByteRing;
 import io.myipc.shm.internal.DoubleMapping;
 import io.myipc.shm.internal.FutexRingWaiter;
 import io.myipc.shm.internal.ProcessLiveness;
-import io.myipc.shm.internal.ShmNative;
+import io.myipc.internal.posix.LibC;
 import io.myipc.spi.OpenContext;
 import com.sun.jna.Pointer;
 import java.io.IOException;
@@ -97,7 +99,7 @@ final class ShmSegment implements java.io.Closeable {
         long notReadySince = 0;
         for (;;) {
             ctx.checkInterrupted();
-            int fd = ShmNative.open(p, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, address.mode());
+            int fd = LibC.open(p, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, address.mode());
             if (fd >= 0) {
                 return create(address, side, fd, ctx);
             }
@@ -105,7 +107,7 @@ final class ShmSegment implements java.io.Closeable {
             if (e != EEXIST) {
                 throw openError(address, "create", e);
             }
-            fd = ShmNative.open(p, O_RDWR | O_CLOEXEC, 0);
+            fd = LibC.open(p, O_RDWR | O_CLOEXEC, 0);
             if (fd < 0) {
                 e = errno();
                 if (e == ENOENT) {
@@ -317,7 +319,7 @@ final class ShmSegment implements java.io.Closeable {
     private static void lock(int fd, int op, ShmAddress address, OpenContext ctx) throws IOException {
         while (flock(fd, op | LOCK_NB) != 0) {
             int e = errno();
-            if (e != EWOULDBLOCK && e != EINTR) {
+            if (e != EAGAIN && e != EINTR) {
                 throw new IpcException("cannot lock " + address.path() + ": " + describe(e));
             }
             ctx.checkInterrupted();
@@ -332,7 +334,7 @@ final class ShmSegment implements java.io.Closeable {
         long deadline = System.nanoTime() + nanos;
         while (flock(fd, op | LOCK_NB) != 0) {
             int e = errno();
-            if ((e != EWOULDBLOCK && e != EINTR) || System.nanoTime() - deadline > 0) {
+            if ((e != EAGAIN && e != EINTR) || System.nanoTime() - deadline > 0) {
                 return false;
             }
             LockSupport.parkNanos(1_000_000L);
@@ -410,7 +412,7 @@ final class ShmSegment implements java.io.Closeable {
     }
 
     private static void closeFd(int fd) {
-        ShmNative.close(fd);
+        LibC.close(fd);
     }
 
     int pid(RingSide end) {

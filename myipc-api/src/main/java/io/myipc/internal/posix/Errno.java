@@ -34,6 +34,11 @@ public final class Errno {
         }
     }
 
+    /** The name and the C library's text, e.g. {@code "ENOSPC (No space left on device)"}. */
+    public static String describe(int errno) {
+        return name(errno) + " (" + LibC.strerror(errno) + ")";
+    }
+
     /** The symbolic name of {@code errno}, e.g. {@code "ENOENT"}, or {@code "errno 123"}. */
     public static String name(int errno) {
         return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;

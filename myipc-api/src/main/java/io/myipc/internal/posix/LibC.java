@@ -75,9 +75,25 @@ public final class LibC {
 
     public static native int munmap(long addr, long length);
 
+    public static native int mprotect(long addr, long length, int prot);
+
+    public static native int getpagesize();
+
+    public static native int flock(int fd, int operation);
+
+    public static native int memfd_create(String name, int flags);
+
     // ---- processes, scheduling, waiting
     /** {@code syscall(2)} with six integer arguments (pass pointers as addresses, unused ones as 0). */
     public static native long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+
+    /**
+     * {@code syscall(2)} whose fourth argument points to longs, e.g. {@code futex(uaddr, op, val, timespec, ...)} with
+     * {@code {sec, nsec}} (JNA copies the array in and out; {@code null} passes NULL).
+     */
+    public static native long syscall(long number, long a1, long a2, long a3, long[] a4, long a5, long a6);
+
+    public static native String strerror(int errnum);
 
     public static native int getpid();
 

@@ -38,6 +38,13 @@ public final class Posix {
     public static final int MAP_POPULATE = 0x8000;
     public static final long MAP_FAILED = -1L;
 
+    public static final int LOCK_SH = 1;
+    public static final int LOCK_EX = 2;
+    public static final int LOCK_NB = 4;
+    public static final int LOCK_UN = 8;
+
+    public static final int MFD_CLOEXEC = 1;
+
     public static final int SEEK_SET = 0;
     public static final int SEEK_END = 2;
 

@@ -21,8 +21,13 @@ abstract class RingHalf {
     private volatile boolean closed;
     private volatile boolean wakeupPending;
     private boolean peerDead;
-    /** Number of this side's last sleep announcement (never 0 when announced). */
-    private int announcement;
+    /**
+     * Number of this side's last sleep announcement (never 0 when announced). Starts at a random
+     * value: the peer skips a number it has answered already, and that may have come from an
+     * earlier end of this side (or, on the driver, from a kernel end's numbering), so a new end
+     * counting from 1 could have its first sleeps go unanswered until the sleep slice ends.
+     */
+    private int announcement = java.util.concurrent.ThreadLocalRandom.current().nextInt();
     /** The peer's announcement this side last woke (so a burst of commits wakes it once). */
     private int lastWokenAnnouncement;
     private long lastLivenessCheck = System.nanoTime();

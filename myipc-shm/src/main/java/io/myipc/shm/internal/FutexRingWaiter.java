@@ -1,6 +1,8 @@
 package io.myipc.shm.internal;
 
-import static io.myipc.shm.internal.ShmNative.*;
+import static io.myipc.internal.posix.Errno.*;
+import static io.myipc.internal.posix.LibC.*;
+import static io.myipc.internal.posix.Posix.*;
 
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingSide;

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 public final class ProcessLiveness {
     private ProcessLiveness() {}
 
-    private static final int SELF_PID = ShmNative.getpid();
+    private static final int SELF_PID = io.myipc.internal.posix.LibC.getpid();
     private static final long SELF_START = startTimeOrThrow(SELF_PID);
 
     /** This process's pid. */

@@ -1,11 +1,12 @@
 package io.myipc.internal.ring;
 
-import static io.myipc.shm.internal.ShmNative.PROT_READ;
+import static io.myipc.internal.posix.Posix.PROT_READ;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.myipc.shm.internal.DoubleMapping;
 import io.myipc.shm.internal.FutexRingWaiter;
-import io.myipc.shm.internal.ShmNative;
+import io.myipc.internal.posix.Errno;
+import io.myipc.internal.posix.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Random;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 class RingPageRolesTest {
 
     static void protect(DoubleMapping m, long offset, long length) throws IOException {
-        if (ShmNative.mprotect(m.address() + offset, length, PROT_READ) != 0) {
-            throw new IOException("mprotect: " + ShmNative.describe(ShmNative.errno()));
+        if (LibC.mprotect(m.address() + offset, length, PROT_READ) != 0) {
+            throw new IOException("mprotect: " + Errno.describe(LibC.errno()));
         }
     }
 
@@ -56,7 +57,7 @@ class RingPageRolesTest {
     void eachSideWritesOnlyItsOwnPage() throws Exception {
         final int capacity = 4096; // small: many full/empty waits, so the wake path is exercised
         final long total = 16L << 20;
-        int fd = ShmNative.memfd_create("myipc-roles-test", 1);
+        int fd = LibC.memfd_create("myipc-roles-test", 1);
         assertThat(fd).isNotNegative();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (DoubleMapping pm = mapped(fd, capacity); DoubleMapping cm = DoubleMapping.map(fd, capacity)) {
@@ -107,14 +108,14 @@ class RingPageRolesTest {
             assertThat(p.isPeerGone()).isTrue();
         } finally {
             pool.shutdownNow();
-            ShmNative.close(fd);
+            LibC.close(fd);
         }
     }
 
     /** Sizes the memfd, maps it and initialises the ring through this (still writable) mapping. */
     static DoubleMapping mapped(int fd, int capacity) throws IOException {
-        if (ShmNative.ftruncate(fd, RingDescriptor.backingSize(capacity)) != 0) {
-            throw new IOException("ftruncate: " + ShmNative.describe(ShmNative.errno()));
+        if (LibC.ftruncate(fd, RingDescriptor.backingSize(capacity)) != 0) {
+            throw new IOException("ftruncate: " + Errno.describe(LibC.errno()));
         }
         DoubleMapping m = DoubleMapping.map(fd, capacity);
         SpscByteRing.initialise(m.control(), capacity, 0);

@@ -2,7 +2,8 @@ package io.myipc.internal.ring;
 
 import io.myipc.shm.internal.DoubleMapping;
 import io.myipc.shm.internal.FutexRingWaiter;
-import io.myipc.shm.internal.ShmNative;
+import io.myipc.internal.posix.Errno;
+import io.myipc.internal.posix.LibC;
 import java.io.IOException;
 
 /** Rings over an anonymous memfd, double-mapped like a /dev/shm segment, waking through futex. */
@@ -20,13 +21,13 @@ final class TestRings implements AutoCloseable {
     }
 
     static TestRings create(int capacity, long initialIndex, RingWaitPolicy policy) throws IOException {
-        int fd = ShmNative.memfd_create("myipc-ring-test", 1 /* MFD_CLOEXEC */);
+        int fd = LibC.memfd_create("myipc-ring-test", 1 /* MFD_CLOEXEC */);
         if (fd < 0) {
-            throw new IOException("memfd_create: " + ShmNative.describe(ShmNative.errno()));
+            throw new IOException("memfd_create: " + Errno.describe(LibC.errno()));
         }
         try {
-            if (ShmNative.ftruncate(fd, RingDescriptor.backingSize(capacity)) != 0) {
-                throw new IOException("ftruncate: " + ShmNative.describe(ShmNative.errno()));
+            if (LibC.ftruncate(fd, RingDescriptor.backingSize(capacity)) != 0) {
+                throw new IOException("ftruncate: " + Errno.describe(LibC.errno()));
             }
             DoubleMapping m = DoubleMapping.map(fd, capacity);
             SpscByteRing.initialise(m.control(), capacity, initialIndex);
@@ -37,7 +38,7 @@ final class TestRings implements AutoCloseable {
             ring.setState(RingSide.CONSUMER, RingDescriptor.END_OPEN);
             return new TestRings(m, ring);
         } finally {
-            ShmNative.close(fd);
+            LibC.close(fd);
         }
     }
 
