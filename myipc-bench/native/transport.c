@@ -426,6 +426,11 @@ static int dm_open(struct dev_map *m, const char *path, int producer, char *err,
 	m->me = (void *)(m->base + (producer ? MYIPC_RING_PRODUCER_OFFSET : MYIPC_RING_CONSUMER_OFFSET));
 	m->peer = (void *)(m->base + (producer ? MYIPC_RING_CONSUMER_OFFSET : MYIPC_RING_PRODUCER_OFFSET));
 	m->idx = LOAD_ACQ(&m->me->index);
+	/*
+	 * announcements start at a number of our own: a peer that answered an
+	 * earlier end's announcement 1 must not take our first one for it
+	 */
+	m->announce = (uint32_t)(now_ns() ^ ((uint64_t)getpid() * 2654435761u));
 	return 0;
 }
 
