@@ -4,7 +4,9 @@ import io.myipc.IpcException;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
+import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingSide;
+import io.myipc.internal.ring.SpscByteRing;
 import io.myipc.internal.ring.RingWaiter;
 
 import java.io.IOException;
@@ -29,7 +31,7 @@ import java.nio.ByteOrder;
  *
  * <p>{@code EIO} from WAIT means the driver found the shared indices corrupted: it becomes an {@link IpcException}
  * saying so. Peer death needs no liveness probe: the driver stores {@code END_CLOSED} in the peer's state word when
- * its last file closes, also when its process is killed.
+ * its last file closes, also when its process is killed ({@link #isAlive} only covers a race of the open).
  */
 final class DriverRingWaiter implements RingWaiter {
     private final int fd;
@@ -44,6 +46,8 @@ final class DriverRingWaiter implements RingWaiter {
     private final long wakeSelfArg = NativeMemory.address(wakeSelf);
     /** Set (under the lock) when the descriptor is closed. */
     private boolean closed;
+    /** The ring, once the open's rendezvous is over (for {@link #isAlive}). */
+    private volatile SpscByteRing ring;
 
     /**
      * @param fd the role end's descriptor; the waiter owns it from now on ({@link #closeDescriptor})
@@ -67,11 +71,8 @@ final class DriverRingWaiter implements RingWaiter {
         waitArg.putInt(16, wakeSeq);
         waitArg.putInt(20, MyipcUapi.WAIT_SEQ);
         waitArg.putLong(24, 0);
-        // A copy-mode peer (read(2)/write(2)) may sleep where it does not announce itself (poll(2), which the Java
-        // copy ends use), or go back to sleep under an announcement we already answered (a blocking write(2)
-        // that needs more room than there was): wake it before we sleep ourselves, so both never sleep at once.
-        // One more system call per sleep, none while streaming.
-        LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakePeerArg);
+        // No WAKE of our own here: the peer, mmap or kernel end (blocking read/write or poll), announces every sleep
+        // with a fresh number in its sleeping word, and the ring wakes it after a publish only then (myipc.h).
         int rc = LibC.ioctl(fd, MyipcUapi.IOC_WAIT, waitArgAddress);
         int err = LibC.errno();
         Reference.reachabilityFence(waitArg); // the kernel reads *waitArg during the call
@@ -112,6 +113,22 @@ final class DriverRingWaiter implements RingWaiter {
             closed = true;
             LibC.close(fd);
         }
+    }
+
+    /** Called when the open's rendezvous is over: from then on a peer state of END_ABSENT means the peer has gone. */
+    void rendezvousDone(SpscByteRing ring) {
+        this.ring = ring;
+    }
+
+    /**
+     * The driver keeps the state words, so a peer that closed or died shows END_CLOSED; but a peer that opened,
+     * worked and closed while our open was between {@code open(O_RDWR)} and SET_ROLE shows END_ABSENT (see
+     * {@code MmapMode.awaitPeer}). Past the rendezvous, END_ABSENT can only mean that: the peer is gone.
+     */
+    @Override
+    public boolean isAlive(RingSide end) {
+        SpscByteRing r = ring;
+        return r == null || r.state(end) != RingDescriptor.END_ABSENT;
     }
 
     /** The message when the driver reports the shared ring corrupted. */
