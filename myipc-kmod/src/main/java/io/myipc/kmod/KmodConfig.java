@@ -12,9 +12,6 @@ import java.util.Locale;
  * @param size the ring capacity the writer sets, 0 to keep the driver's
  */
 record KmodConfig(ChannelAddress address, String path, Mode mode, long size) {
-    /** System property that enables the experimental {@code mode=mmap} ({@link MmapMode}). */
-    static final String MMAP_PROPERTY = "myipc.kmod.mmap.experimental";
-
     /** How the bytes move. */
     enum Mode {
         /** {@code read(2)}/{@code write(2)}: the kernel copies once each way. */
@@ -35,14 +32,7 @@ record KmodConfig(ChannelAddress address, String path, Mode mode, long size) {
         String m = a.param("mode", "copy").trim().toLowerCase(Locale.ROOT);
         Mode mode = switch (m) {
             case "copy" -> Mode.COPY;
-            case "mmap" -> {
-                if (!Boolean.getBoolean(MMAP_PROPERTY)) {
-                    throw new IpcConfigException("mode=mmap of " + a.describe() + " (the driver's ring mapped into"
-                            + " the process) is experimental and not yet reliable in this myipc-kmod: use mode=copy"
-                            + " (the default), or set -D" + MMAP_PROPERTY + "=true to try it");
-                }
-                yield Mode.MMAP;
-            }
+            case "mmap" -> Mode.MMAP;
             default -> throw a.bad("mode", a.param("mode", ""),
                     "copy (read/write through the driver) or mmap (the driver's ring mapped, no copy in the kernel)");
         };

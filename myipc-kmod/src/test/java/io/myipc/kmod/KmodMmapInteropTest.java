@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
@@ -94,6 +96,24 @@ class KmodMmapInteropTest {
         }
     }
 
+    /**
+     * Waits until the driver reports (sysfs) that the ring of {@code dev} has {@code capacity} bytes: the writer,
+     * opening in {@code writer}, has set its {@code size=}. A reader must map only after that, since the driver
+     * cannot resize a mapped ring.
+     */
+    private static void awaitCapacity(String dev, int capacity, CompletableFuture<?> writer) throws Exception {
+        Path attr = Path.of("/sys/class/myipc", Path.of(dev).getFileName().toString(), "capacity");
+        long deadline = System.nanoTime() + OPEN.toNanos();
+        while (!Files.readString(attr).trim().equals(Integer.toString(capacity))) {
+            assertThat(System.nanoTime()).as("the writer set the ring to %d bytes (%s)", capacity, attr)
+                    .isLessThan(deadline);
+            if (writer.isDone()) {
+                writer.get(); // throws the writer's failure
+            }
+            Thread.sleep(10);
+        }
+    }
+
     private static void stream(String writerUri, String readerUri) throws Exception {
         CompletableFuture<Long> read = async(() -> {
             try (IpcReader r = IpcChannels.openReader(readerUri, OPEN)) {
@@ -118,10 +138,23 @@ class KmodMmapInteropTest {
         stream("kmod:" + dev + "?mode=mmap", "kmod:" + dev);
     }
 
+    /**
+     * A 4 KiB ring, so the indices wrap hundreds of times. The writer sets the size, which the driver refuses once
+     * the ring is mapped; so the reader opens only after the driver reports the new capacity (sysfs).
+     */
     @Test
     void anMmapWriterFeedsAnMmapReaderWithASmallRing() throws Exception {
         String dev = KmodDevices.nextDevice();
-        stream("kmod:" + dev + "?mode=mmap&size=4096", "kmod:" + dev + "?mode=mmap");
+        CompletableFuture<Long> written = async(() -> {
+            try (IpcWriter w = IpcChannels.openWriter("kmod:" + dev + "?mode=mmap&size=4096", OPEN)) {
+                return writeAll(w);
+            }
+        });
+        awaitCapacity(dev, 4096, written);
+        try (IpcReader r = IpcChannels.openReader("kmod:" + dev + "?mode=mmap", OPEN)) {
+            assertThat(readAll(r)).as("bytes read up to end of stream").isEqualTo(TOTAL);
+        }
+        written.get();
     }
 
     /** The FIFO meaning of a closed reader holds across the modes: the writer gets PeerClosedException (EPIPE). */
@@ -166,12 +199,14 @@ class KmodMmapInteropTest {
      */
     @Test
     void claimAndViewAreTheDriversPages() throws Exception {
-        String uri = "kmod:" + KmodDevices.nextDevice() + "?mode=mmap&size=4096";
+        String dev = KmodDevices.nextDevice();
+        String uri = "kmod:" + dev + "?mode=mmap&size=4096";
         KmodTransport t = new KmodTransport();
         ChannelAddress a = ChannelAddress.parse(uri, uri);
-        CompletableFuture<ReaderEnd> rf = async(() -> t.openReader(a, new OpenContext(IpcOptions.defaults())));
-        WriterEnd w = t.openWriter(a, new OpenContext(IpcOptions.defaults()));
-        ReaderEnd r = rf.get();
+        CompletableFuture<WriterEnd> wf = async(() -> t.openWriter(a, new OpenContext(IpcOptions.defaults())));
+        awaitCapacity(dev, 4096, wf);
+        ReaderEnd r = t.openReader(a, new OpenContext(IpcOptions.defaults()));
+        WriterEnd w = wf.get();
         try {
             assertThat(w.maxClaimSize()).isEqualTo(4096);
             assertThat(r.maxViewSize()).isEqualTo(4096);
