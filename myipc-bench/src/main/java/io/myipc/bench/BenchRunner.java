@@ -148,9 +148,26 @@ public final class BenchRunner {
         if (rc != 0) System.exit(rc);
     }
 
+    /**
+     * Under emulation (TCG is ~10-50x slower) a run without --quick gets the --quick budgets, except those given
+     * explicitly. Returns whether it scaled. Done before the C benchmark runs too, so both front ends measure with
+     * the same budgets.
+     */
+    static boolean scaleForEmulation(Options o, boolean emulated) {
+        if (!emulated || o.quick || o.selfTest) return false;
+        Options q = Options.parse("--quick");
+        if (!o.given("--bytes")) o.bytesPerPoint = q.bytesPerPoint;
+        if (!o.given("--verify-bytes")) o.verifyBytes = q.verifyBytes;
+        if (!o.given("--rtt-count")) o.rttCount = q.rttCount;
+        if (!o.given("--warmup")) o.warmup = q.warmup;
+        if (!o.given("--rate-seconds")) o.rateSeconds = q.rateSeconds;
+        return true;
+    }
+
     /** Runs, writes the files, prints the table; returns the exit status (0 good, 1 a check failed). */
     public static int runAndReport(Options o, PrintStream out, PrintStream log) throws IOException {
         if (o.nativeBinary != null) {
+            scaleForEmulation(o, Boolean.TRUE.equals(Env.collect("cross-core", List.of()).get("emulated")));
             try {
                 o.includes.add(0, NativeRun.run(o, log));
             } catch (InterruptedException e) {
@@ -218,16 +235,8 @@ public final class BenchRunner {
         }
         Run run = new Run(Env.collect(placement, myCpu == peerCpu ? List.of(myCpu) : List.of(myCpu, peerCpu)));
         boolean emulated = Boolean.TRUE.equals(run.environment.get("emulated"));
-        boolean scaled = false;
-        if (emulated && !o.quick && !o.selfTest) {
-            // the same small budgets as --quick unless given explicitly: TCG is ~10-50x slower
-            Options q = Options.parse("--quick");
-            if (!o.given("--bytes")) o.bytesPerPoint = q.bytesPerPoint;
-            if (!o.given("--verify-bytes")) o.verifyBytes = q.verifyBytes;
-            if (!o.given("--rtt-count")) o.rttCount = q.rttCount;
-            if (!o.given("--warmup")) o.warmup = q.warmup;
-            if (!o.given("--rate-seconds")) o.rateSeconds = q.rateSeconds;
-            scaled = true;
+        boolean scaled = scaleForEmulation(o, emulated);
+        if (scaled) {
             progress("under emulation (QEMU TCG): counts and budgets scaled down as with --quick; "
                     + Env.EMULATION_NOTE);
         }

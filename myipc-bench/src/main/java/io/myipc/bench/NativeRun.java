@@ -19,18 +19,19 @@ final class NativeRun {
     /** The C benchmark's arguments for these options; its JSON goes to {@code json}. */
     static List<String> arguments(Options o, Path binary, Path json) {
         List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+        // the Java runner's own budgets, so that Java vs C compares like with like (the C benchmark would
+        // otherwise scale its --quick budgets down again under emulation)
         if (o.quick) cmd.add("--quick");
         if (o.given("--sizes")) {
             cmd.add("--sizes");
             cmd.add(o.sizes.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
-        if (o.given("--bytes")) {
-            cmd.add("--bytes");
-            cmd.add(String.valueOf(o.bytesPerPoint));
-        }
-        if (o.given("--rtt-count")) {
-            cmd.add("--rtt-count");
-            cmd.add(String.valueOf(o.rttCount));
+        cmd.addAll(List.of("--bytes", String.valueOf(o.bytesPerPoint), "--verify-bytes", String.valueOf(o.verifyBytes),
+                "--rtt-count", String.valueOf(o.rttCount), "--warmup", String.valueOf(o.warmup),
+                "--rate-seconds", String.valueOf(o.rateSeconds)));
+        if (o.given("--rates")) {
+            cmd.add("--rates");
+            cmd.add(o.rates.stream().map(r -> r == 0 ? "max" : String.valueOf(r)).collect(Collectors.joining(",")));
         }
         if (o.sameCore) {
             cmd.add("--placement");
