@@ -29,8 +29,16 @@ public abstract class ContractBase {
     /** Where the peer runs. */
     public enum Mode { THREAD, PROCESS }
 
+    /**
+     * How much slower than a normal host this run is: {@code -Dmyipc.test.slowness=N} (default 1). Under
+     * QEMU software emulation a JVM starts and runs several times slower, so the waits that let a call
+     * block, the bounds on how fast a dead peer is noticed and the open timeout are multiplied by it;
+     * on a normal host they stay as the contract states them.
+     */
+    protected static final int SLOWNESS = Math.max(1, Integer.getInteger("myipc.test.slowness", 1));
+
     /** Generous bound for opens and peer steps, so a broken transport fails instead of hanging. */
-    protected static final Duration OPEN = Duration.ofSeconds(30);
+    protected static final Duration OPEN = Duration.ofSeconds(30L * SLOWNESS);
 
     private final List<PeerHandle> peers = new ArrayList<>();
 

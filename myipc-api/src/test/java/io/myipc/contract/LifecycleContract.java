@@ -77,7 +77,7 @@ public abstract class LifecycleContract extends ContractBase {
                 }
             });
             t.start();
-            Thread.sleep(200);
+            Thread.sleep(200L * SLOWNESS);
             t.interrupt();
             t.join(10_000);
             assertThat(t.isAlive()).as("open still blocked 10 s after the interrupt").isFalse();
@@ -95,7 +95,7 @@ public abstract class LifecycleContract extends ContractBase {
             }
         });
         t.start();
-        Thread.sleep(300); // let it block
+        Thread.sleep(300L * SLOWNESS); // let it block
         assertThat(t.isAlive()).as("the call should be blocked").isTrue();
         if (interrupt) {
             t.interrupt();
@@ -242,11 +242,11 @@ public abstract class LifecycleContract extends ContractBase {
                     throw new RuntimeException(e);
                 }
             });
-            Thread.sleep(200);
+            Thread.sleep(200L * SLOWNESS);
             long killedAt = System.nanoTime();
             peer.kill();
             assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
-            assertThat(Duration.ofNanos(eofAt.get() - killedAt)).isLessThan(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(eofAt.get() - killedAt)).isLessThan(Duration.ofSeconds(SLOWNESS));
         }
     }
 
@@ -269,13 +269,13 @@ public abstract class LifecycleContract extends ContractBase {
                     throw new RuntimeException(e);
                 }
             });
-            Thread.sleep(300);
+            Thread.sleep(300L * SLOWNESS);
             long killedAt = System.nanoTime();
             peer.kill();
             ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> write.get(10, TimeUnit.SECONDS));
             assertThat(e.getCause()).hasCauseInstanceOf(PeerClosedException.class);
-            assertThat(Duration.ofNanos(failedAt.get() - killedAt)).isLessThan(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(failedAt.get() - killedAt)).isLessThan(Duration.ofSeconds(SLOWNESS));
         }
     }
 }
