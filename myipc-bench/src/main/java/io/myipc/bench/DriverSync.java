@@ -2,6 +2,7 @@ package io.myipc.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ final class DriverSync {
             withAttr++;
             if (cur.equals(mode)) continue;
             try {
-                Files.writeString(attr, mode, StandardCharsets.US_ASCII);
+                writeWhenFree(attr, mode);
                 cur = read(attr);
             } catch (IOException e) {
                 return new Result(null, "cannot set " + attr + " to " + mode + ": " + e
@@ -75,6 +76,34 @@ final class DriverSync {
 
     static Result apply(String mode, List<String> devices) {
         return apply(mode, devices, CLASS_DIR, MODULE_PARAM);
+    }
+
+    /** How long EBUSY from the attribute is retried: the previous row's ends (the peer's above all) may still close. */
+    static final long BUSY_WAIT_NANOS = 30_000_000_000L;
+
+    /** Writes the attribute, retrying EBUSY (an end of the device still open) for {@link #BUSY_WAIT_NANOS}. */
+    private static void writeWhenFree(Path attr, String mode) throws IOException {
+        long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
+        while (true) {
+            try {
+                Files.writeString(attr, mode, StandardCharsets.US_ASCII);
+                return;
+            } catch (IOException e) {
+                if (!isBusy(e) || System.nanoTime() - deadline > 0) throw e;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + attr + " to accept a write", ie);
+            }
+        }
+    }
+
+    /** EBUSY, as the JDK reports it: in the reason of a FileSystemException (open) or the message (write). */
+    static boolean isBusy(IOException e) {
+        String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        return why != null && why.contains("resource busy");
     }
 
     private static String read(Path p) throws IOException {

@@ -50,4 +50,13 @@ class DriverSyncTest {
         DriverSync.Result r = DriverSync.apply("spsc", List.of("myipc0"), classDir(), tmp.resolve("missing"));
         assertThat(r.skipReason()).contains("cannot tell the driver's sync mode");
     }
+
+    @Test
+    void onlyEbusyIsRetried() {
+        assertThat(DriverSync.isBusy(new java.io.IOException("Device or resource busy"))).isTrue();
+        assertThat(DriverSync.isBusy(new java.nio.file.FileSystemException("/sys/x", null, "Device or resource busy")))
+                .isTrue();
+        assertThat(DriverSync.isBusy(new java.nio.file.AccessDeniedException("/sys/x"))).isFalse();
+        assertThat(DriverSync.isBusy(new java.io.IOException("Invalid argument"))).isFalse();
+    }
 }
