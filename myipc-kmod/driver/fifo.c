@@ -366,6 +366,10 @@ static int myipc_open_both(struct myipc_chan *chan, struct myipc_file *mf)
 	chan->writers++;
 	mf->is_reader = true;
 	mf->is_writer = true;
+	mf->r_counter_at_rdwr = chan->r_counter;
+	mf->w_counter_at_rdwr = chan->w_counter;
+	mf->reader_at_rdwr = chan->readers > 1;
+	mf->writer_at_rdwr = chan->writers > 1;
 	if (chan->readers == 1 || chan->writers == 1)
 		myipc_wake_partner(chan);
 	return 0;
@@ -428,6 +432,26 @@ static int myipc_open(struct inode *inode, struct file *file)
 }
 
 /*
+ * An O_RDWR file taking a role stops counting as the other kind. If that
+ * leaves @count at 0, the peer's state word must say whether a peer was
+ * ever there for it: END_CLOSED if another end of that kind was open when
+ * this file opened (@was_open) or one opened since (@opened_since), so a
+ * peer that opened, perhaps wrote, and closed in between is seen gone;
+ * END_ABSENT only if none did. Returns whether one came.
+ */
+static bool myipc_peer_came(struct myipc_ring_side *side, unsigned int count,
+			    bool was_open, bool opened_since)
+{
+	bool came = was_open || opened_since;
+
+	if (!count)
+		/* RELEASE: as myipc_set_state() */
+		smp_store_release(&side->state, came ? MYIPC_END_CLOSED :
+						       MYIPC_END_ABSENT);
+	return came;
+}
+
+/*
  * MYIPC_IOC_SET_ROLE: make this file the producer or the consumer of the
  * ring (uapi/myipc.h). A role end counts only as what it is, so an O_RDWR
  * producer stops counting as a reader (its peer sees EOF when it goes).
@@ -458,25 +482,30 @@ int myipc_set_role(struct file *file, u32 role)
 	}
 	*slot = mf;
 	if (role == MYIPC_ROLE_PRODUCER) {
+		bool came = false;
+
 		if (mf->is_reader) {
 			mf->is_reader = false;
 			myipc_drop_reader(chan);
-			/* no consumer came and went: it is still absent */
-			if (!chan->readers)
-				WRITE_ONCE(chan->ring.cons->state,
-					   MYIPC_END_ABSENT);
+			came = myipc_peer_came(chan->ring.cons, chan->readers,
+					       mf->reader_at_rdwr,
+					       chan->r_counter !=
+					       mf->r_counter_at_rdwr);
 		}
-		mf->peer_at_role = chan->readers;
+		mf->peer_at_role = chan->readers || came;
 		mf->peer_counter_at_role = chan->r_counter;
 	} else {
+		bool came = false;
+
 		if (mf->is_writer) {
 			mf->is_writer = false;
 			myipc_drop_writer(chan);
-			if (!chan->writers)
-				WRITE_ONCE(chan->ring.prod->state,
-					   MYIPC_END_ABSENT);
+			came = myipc_peer_came(chan->ring.prod, chan->writers,
+					       mf->writer_at_rdwr,
+					       chan->w_counter !=
+					       mf->w_counter_at_rdwr);
 		}
-		mf->peer_at_role = chan->writers;
+		mf->peer_at_role = chan->writers || came;
 		mf->peer_counter_at_role = chan->w_counter;
 	}
 	WRITE_ONCE(mf->role, role);

@@ -171,6 +171,16 @@ struct myipc_file {
 	/* counted in chan->readers / chan->writers (a role drops one) */
 	bool is_reader;
 	bool is_writer;
+	/*
+	 * An O_RDWR file counts as both kinds until MYIPC_IOC_SET_ROLE. What
+	 * it saw when it opened: the open counters, and whether another end
+	 * of each kind was open. SET_ROLE compares them with the channel's
+	 * to tell a peer that came and went (END_CLOSED) from none (ABSENT).
+	 */
+	unsigned int r_counter_at_rdwr;
+	unsigned int w_counter_at_rdwr;
+	bool reader_at_rdwr;
+	bool writer_at_rdwr;
 	/* MYIPC_ROLE_* or 0, set once under chan->lock */
 	u32 role;
 	/* the peer kind existed when the role was taken, or its counter */

@@ -518,6 +518,84 @@ void t_mmap_copy_ends_ebusy_while_role_held(void)
 	close(w);
 }
 
+/* The peer's state word, read from a fresh read-only map of the control pages. */
+static uint32_t peer_state(int fd, uint32_t role)
+{
+	size_t off = role == MYIPC_ROLE_CONSUMER ? MYIPC_RING_PRODUCER_OFFSET :
+						   MYIPC_RING_CONSUMER_OFFSET;
+	uint8_t *m = mmap(NULL, MYIPC_RING_DATA_OFFSET, PROT_READ, MAP_SHARED, fd, 0);
+	uint32_t v;
+
+	CHECK(m != MAP_FAILED, "mmap control pages: %s", strerror(errno));
+	v = LOAD_ACQ(&((struct myipc_ring_side *)(m + off))->state);
+	munmap(m, MYIPC_RING_DATA_OFFSET);
+	return v;
+}
+
+/*
+ * An O_RDWR file counts as reader and writer until SET_ROLE. A peer that
+ * opened and closed in that window (or was open when the file opened and
+ * closed before the role) has been there: its state word must say
+ * END_CLOSED and WAIT must report it gone, so a consumer reads the bytes
+ * and then end of file instead of waiting for a writer that has left.
+ * With no such peer the word stays END_ABSENT and WAIT keeps waiting.
+ */
+void t_mmap_role_after_peer_came_and_went(void)
+{
+	uint32_t prod = MYIPC_ROLE_PRODUCER, cons = MYIPC_ROLE_CONSUMER;
+	struct myipc_wait w = { .need = 1, .timeout_ns = 0 };
+	char b[8] = { 0 };
+	int c, p, x;
+
+	/* nobody came: absent, and WAIT does not call the peer gone */
+	c = SYS(topen(O_RDWR));
+	SYS(ioctl(c, MYIPC_IOC_SET_ROLE, &cons));
+	CHECK_EQ(peer_state(c, cons), MYIPC_END_ABSENT);
+	SYS_ERR(ioctl(c, MYIPC_IOC_WAIT, &w), ETIMEDOUT);
+	close(c);
+
+	/* a writer opened after us, wrote and closed: closed, bytes kept */
+	c = SYS(topen(O_RDWR));
+	x = SYS(topen(O_WRONLY | O_NONBLOCK));
+	CHECK_EQ(write(x, "hello", 5), 5);
+	close(x);
+	SYS(ioctl(c, MYIPC_IOC_SET_ROLE, &cons));
+	CHECK_EQ(peer_state(c, cons), MYIPC_END_CLOSED);
+	CHECK_EQ(ioctl(c, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_READY | MYIPC_WAIT_PEER_GONE);
+	CHECK_EQ(read(c, b, sizeof(b)), 5);
+	CHECK(!memcmp(b, "hello", 5), "wrong bytes");
+	CHECK_EQ(ioctl(c, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_PEER_GONE);
+	CHECK_EQ(read(c, b, sizeof(b)), 0);
+	close(c);
+
+	/* a writer open before us, gone before the role: closed too */
+	x = SYS(topen(O_RDWR));
+	c = SYS(topen(O_RDWR));
+	close(x);
+	SYS(ioctl(c, MYIPC_IOC_SET_ROLE, &cons));
+	CHECK_EQ(peer_state(c, cons), MYIPC_END_CLOSED);
+	CHECK_EQ(ioctl(c, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_PEER_GONE);
+	close(c);
+
+	/* the producer's side: a reader came and went */
+	p = SYS(topen(O_RDWR));
+	x = SYS(topen(O_RDONLY | O_NONBLOCK));
+	close(x);
+	SYS(ioctl(p, MYIPC_IOC_SET_ROLE, &prod));
+	CHECK_EQ(peer_state(p, prod), MYIPC_END_CLOSED);
+	CHECK_EQ(ioctl(p, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_READY | MYIPC_WAIT_PEER_GONE);
+	signal(SIGPIPE, SIG_IGN);
+	SYS_ERR(write(p, "x", 1), EPIPE);
+	close(p);
+
+	/* and with no reader ever: absent */
+	p = SYS(topen(O_RDWR));
+	SYS(ioctl(p, MYIPC_IOC_SET_ROLE, &prod));
+	CHECK_EQ(peer_state(p, prod), MYIPC_END_ABSENT);
+	CHECK_EQ(ioctl(p, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_READY);
+	close(p);
+}
+
 /* ---- waiting and waking ---- */
 
 void t_mmap_wait_timeout_self_wake_peer_gone(void)

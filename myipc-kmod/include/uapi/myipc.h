@@ -267,7 +267,12 @@ struct myipc_ring_side {
  * for reading (EBADF otherwise); to mmap, open O_RDWR. A role end counts
  * only as what it is: an O_RDWR producer no longer counts as a reader
  * (so the consumer sees EOF when it goes), an O_RDWR consumer no longer
- * as a writer. While a role is held, read(2) (write(2)) from other files
+ * as a writer. If that leaves no end of the other kind, the peer's state
+ * word says whether one was there since this file opened: END_CLOSED if
+ * another end of that kind was open then or has opened since (a writer
+ * that opened, wrote and closed in between: the consumer reads its bytes,
+ * then end of file), END_ABSENT if none was (wait for the peer to open).
+ * While a role is held, read(2) (write(2)) from other files
  * fails with EBUSY, since their bytes would race with the mapping's.
  * Encoding: _IOW(0xE7, 0x10, __u32) = 0x4004E710.
  */

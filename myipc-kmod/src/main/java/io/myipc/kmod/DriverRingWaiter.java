@@ -4,9 +4,7 @@ import io.myipc.IpcException;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
-import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingSide;
-import io.myipc.internal.ring.SpscByteRing;
 import io.myipc.internal.ring.RingWaiter;
 
 import java.io.IOException;
@@ -31,7 +29,7 @@ import java.nio.ByteOrder;
  *
  * <p>{@code EIO} from WAIT means the driver found the shared indices corrupted: it becomes an {@link IpcException}
  * saying so. Peer death needs no liveness probe: the driver stores {@code END_CLOSED} in the peer's state word when
- * its last file closes, also when its process is killed ({@link #isAlive} only covers a race of the open).
+ * its last file closes, also when its process is killed.
  */
 final class DriverRingWaiter implements RingWaiter {
     private final int fd;
@@ -46,8 +44,6 @@ final class DriverRingWaiter implements RingWaiter {
     private final long wakeSelfArg = NativeMemory.address(wakeSelf);
     /** Set (under the lock) when the descriptor is closed. */
     private boolean closed;
-    /** The ring, once the open's rendezvous is over (for {@link #isAlive}). */
-    private volatile SpscByteRing ring;
 
     /**
      * @param fd the role end's descriptor; the waiter owns it from now on ({@link #closeDescriptor})
@@ -113,22 +109,6 @@ final class DriverRingWaiter implements RingWaiter {
             closed = true;
             LibC.close(fd);
         }
-    }
-
-    /** Called when the open's rendezvous is over: from then on a peer state of END_ABSENT means the peer has gone. */
-    void rendezvousDone(SpscByteRing ring) {
-        this.ring = ring;
-    }
-
-    /**
-     * The driver keeps the state words, so a peer that closed or died shows END_CLOSED; but a peer that opened,
-     * worked and closed while our open was between {@code open(O_RDWR)} and SET_ROLE shows END_ABSENT (see
-     * {@code MmapMode.awaitPeer}). Past the rendezvous, END_ABSENT can only mean that: the peer is gone.
-     */
-    @Override
-    public boolean isAlive(RingSide end) {
-        SpscByteRing r = ring;
-        return r == null || r.state(end) != RingDescriptor.END_ABSENT;
     }
 
     /** The message when the driver reports the shared ring corrupted. */

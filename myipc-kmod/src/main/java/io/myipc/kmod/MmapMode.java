@@ -133,7 +133,6 @@ final class MmapMode {
                 }
             }
             awaitPeer(ring, side, cfg, ctx);
-            waiter.rendezvousDone(ring);
             ok = true;
             return new Attached(what, mapping, waiter, ring);
         } finally {
@@ -207,23 +206,16 @@ final class MmapMode {
     }
 
     /**
-     * The FIFO rendezvous: waits until the peer end has opened (its state word leaves END_ABSENT) or, for a reader,
-     * until the ring holds bytes: a writer has been there. That second condition covers a driver race: our own
-     * {@code open(O_RDWR)} counts as both kinds of end until {@code MYIPC_IOC_SET_ROLE}, and a writer that opens,
-     * writes and closes inside that window leaves its state word at END_ABSENT instead of END_CLOSED after our
-     * SET_ROLE. Past the rendezvous, END_ABSENT therefore means "gone" ({@link DriverRingWaiter#isAlive}), so the
-     * reader gets the bytes and then end of stream instead of waiting forever.
+     * The FIFO rendezvous: waits until the peer end has opened, i.e. its state word has left END_ABSENT. A peer that
+     * opened and closed while our own {@code open(O_RDWR)} still counted as both kinds of end (before SET_ROLE) has
+     * left END_CLOSED there (the driver tells it from "never came"), so the reader then gets its bytes and end of
+     * stream instead of waiting.
      */
     private static void awaitPeer(SpscByteRing ring, RingSide side, KmodConfig cfg, OpenContext ctx)
             throws IOException {
         RingSide peer = side.peer();
-        ByteBuffer control = ring.control();
         long pause = 50_000L;
         while (ring.state(peer) == RingDescriptor.END_ABSENT) {
-            if (side == RingSide.CONSUMER && control.getLong(RingDescriptor.TAIL_OFFSET)
-                    != control.getLong(RingDescriptor.HEAD_OFFSET)) {
-                return;
-            }
             ctx.checkInterrupted();
             long left = ctx.remainingNanos();
             if (left == 0) {
