@@ -252,7 +252,9 @@ int myipc_wait(struct file *file, struct myipc_wait __user *arg)
 	if (left < 0)
 		return -EINTR;
 	res = myipc_wait_result(mf, &w);
-	clear_bit(0, &mf->self_wake);
+	/* consumed here, so a WAKE_SELF after the look above is not lost */
+	if (test_and_clear_bit(0, &mf->self_wake))
+		res |= MYIPC_WAIT_WOKEN;
 	if (res & MYIPC_WAIT_BROKEN) {
 		myipc_set_broken(chan);
 		return -EIO;
