@@ -149,7 +149,11 @@ int myipc_mmap(struct file *file, struct vm_area_struct *vma)
  * stable, the pair is a consistent snapshot (the peer's index can only
  * have moved forward within the range the stable one allows), so a
  * valid ring never fails. The views are taken under wait_lock, so each
- * index's views are in time order and a backward step is real.
+ * index's views are in time order and a backward step is real. If the
+ * own index keeps moving (another thread copies through this very file
+ * with read(2)/write(2)), no snapshot is consistent: -EAGAIN, which the
+ * caller reports as ready, so the waiter looks again instead of the
+ * channel being marked broken.
  */
 static s64 myipc_wait_used(struct myipc_file *mf, u64 size)
 {
@@ -159,14 +163,19 @@ static s64 myipc_wait_used(struct myipc_file *mf, u64 size)
 	u64 *peer = consumer ? &ring->prod->index : &ring->cons->index;
 	u64 mine, other, t, h;
 	int tries = 4;
-	bool bad;
+	bool bad, moved;
 
 	spin_lock(&ring->wait_lock);
 	do {
 		mine = READ_ONCE(*own);
 		/* ACQUIRE: the peer's index before what it published */
 		other = smp_load_acquire(peer);
-	} while (READ_ONCE(*own) != mine && --tries);
+		moved = READ_ONCE(*own) != mine;
+	} while (moved && --tries);
+	if (moved) {
+		spin_unlock(&ring->wait_lock);
+		return -EAGAIN;
+	}
 	t = consumer ? other : mine;
 	h = consumer ? mine : other;
 	bad = t - h > size || (s64)(t - ring->wait_tail_seen) < 0 ||
@@ -191,7 +200,11 @@ static u32 myipc_wait_result(struct myipc_file *mf, const struct myipc_wait *w)
 	unsigned int count, counter;
 	u32 res = 0;
 
-	if (READ_ONCE(chan->broken) || used < 0)
+	if (READ_ONCE(chan->broken))
+		return MYIPC_WAIT_BROKEN;
+	if (used == -EAGAIN)
+		return MYIPC_WAIT_READY;	/* see myipc_wait_used() */
+	if (used < 0)
 		return MYIPC_WAIT_BROKEN;
 	if (mf->role == MYIPC_ROLE_CONSUMER) {
 		if ((u64)used >= need)

@@ -647,6 +647,106 @@ void t_mmap_wait_timeout_self_wake_peer_gone(void)
 	close(c);
 }
 
+/*
+ * A role file shared by processes: one copies through it with
+ * read(2)/write(2) while another sleeps on it in MYIPC_IOC_WAIT. The own
+ * index then moves under WAIT's look; that must never be taken for a
+ * corrupt ring (EIO, channel broken).
+ */
+struct copy_race {
+	int p, c;
+	double until;
+	uint64_t moved;		/* bytes the copy loops moved */
+	uint64_t waits[2];	/* WAIT calls by the consumer and producer loop */
+	uint64_t eio[2];
+};
+
+static void copy_race_writer(void *arg)
+{
+	struct copy_race *r = arg;
+	char b[4096];
+
+	memset(b, 'w', sizeof(b));
+	while (tnow() < r->until)
+		if (write(r->p, b, sizeof(b)) < 0 && errno != EAGAIN)
+			_exit(2);
+}
+
+static void copy_race_reader(void *arg)
+{
+	struct copy_race *r = arg;
+	char b[4096];
+	ssize_t n;
+
+	while (tnow() < r->until) {
+		n = read(r->c, b, sizeof(b));
+		if (n > 0)
+			__atomic_add_fetch(&r->moved, (uint64_t)n, __ATOMIC_RELAXED);
+		else if (n < 0 && errno != EAGAIN)
+			_exit(2);
+	}
+}
+
+static void copy_race_waiter(struct copy_race *r, int fd, int i)
+{
+	struct myipc_wait w = { .need = 1, .timeout_ns = 1000000 };
+
+	while (tnow() < r->until) {
+		r->waits[i]++;
+		if (ioctl(fd, MYIPC_IOC_WAIT, &w) < 0 && errno == EIO)
+			r->eio[i]++;
+	}
+}
+
+static void copy_race_cons_waiter(void *arg)
+{
+	struct copy_race *r = arg;
+
+	copy_race_waiter(r, r->c, 0);
+}
+
+static void copy_race_prod_waiter(void *arg)
+{
+	struct copy_race *r = arg;
+
+	copy_race_waiter(r, r->p, 1);
+}
+
+void t_mmap_wait_while_same_file_copies_no_eio(void)
+{
+	uint32_t prod = MYIPC_ROLE_PRODUCER, cons = MYIPC_ROLE_CONSUMER;
+	struct copy_race *r = shared_alloc(sizeof(*r));
+	pid_t pid[4];
+	ssize_t n;
+	char b[1];
+	int i;
+
+	r->p = SYS(topen(O_RDWR | O_NONBLOCK));
+	r->c = SYS(topen(O_RDWR | O_NONBLOCK));
+	SYS(ioctl(r->c, MYIPC_IOC_SET_ROLE, &cons));
+	SYS(ioctl(r->p, MYIPC_IOC_SET_ROLE, &prod));
+	r->until = tnow() + 5.0;
+	pid[0] = spawn(copy_race_writer, r);
+	pid[1] = spawn(copy_race_reader, r);
+	pid[2] = spawn(copy_race_cons_waiter, r);
+	pid[3] = spawn(copy_race_prod_waiter, r);
+	for (i = 0; i < 4; i++)
+		expect_exit0(pid[i], 60000, "copy or wait loop");
+	diag("moved %llu KiB; WAITs %llu consumer, %llu producer",
+	     (unsigned long long)(r->moved >> 10), (unsigned long long)r->waits[0],
+	     (unsigned long long)r->waits[1]);
+	CHECK(r->moved > 0, "nothing was copied");
+	CHECK(r->waits[0] > 0 && r->waits[1] > 0, "a WAIT loop did not run");
+	CHECK_EQ(r->eio[0], 0);
+	CHECK_EQ(r->eio[1], 0);
+	/* and the channel is not broken: a byte or EAGAIN, not EIO */
+	n = read(r->c, b, 1);
+	CHECK(n == 1 || (n < 0 && errno == EAGAIN), "read after the race: %zd (%s)", n,
+	      n < 0 ? strerror(errno) : "");
+	close(r->p);
+	close(r->c);
+}
+
 /* ---- data ---- */
 
 struct xfer {

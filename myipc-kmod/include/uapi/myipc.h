@@ -289,7 +289,10 @@ struct myipc_ring_side {
  * called on this file since the last WAIT returned. "Peer gone" means all
  * ends of the other kind have closed after one existed (a producer waiting
  * before any consumer has opened keeps waiting, as an open would).
- * @timeout_ns < 0 waits forever, 0 only checks.
+ * @timeout_ns < 0 waits forever, 0 only checks. Every return is a hint:
+ * look at the ring again (READY is also reported, at once, while another
+ * thread copies through this same file with read(2)/write(2), whose index
+ * moves too fast for a consistent view).
  * Returns (as the ioctl's value) a mask of MYIPC_WAIT_READY,
  * MYIPC_WAIT_PEER_GONE, MYIPC_WAIT_WOKEN; errors: ETIMEDOUT, EINTR (a
  * signal; never restarted), EIO (ring corrupted), EACCES (no role),
