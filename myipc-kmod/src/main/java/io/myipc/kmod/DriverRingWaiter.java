@@ -111,6 +111,15 @@ final class DriverRingWaiter implements RingWaiter {
         }
     }
 
+    /**
+     * False: the driver stores END_CLOSED when the last file of a kind closes (after this end's {@code close(fd)}),
+     * and OPEN while another one, a copy-mode file or a role-less {@code O_RDWR} opener, remains.
+     */
+    @Override
+    public boolean closeStoresState() {
+        return false;
+    }
+
     /** The message when the driver reports the shared ring corrupted. */
     static IpcException corrupted(String what) {
         return new IpcException("the shared ring of " + what + " is corrupted (EIO from the myipc driver: a process"

@@ -176,6 +176,43 @@ class KmodMmapInteropTest {
         }
     }
 
+    /**
+     * The state words are the driver's: an mmap writer that closes while a copy-mode writer of the same device stays
+     * open is not the end of the stream. The reader, asleep when the mmap writer goes, keeps waiting and then reads
+     * the copy writer's bytes; end of stream comes when the last writer has closed.
+     */
+    @Test
+    void anMmapWriterClosingIsNotEndOfStreamWhileACopyWriterRemains() throws Exception {
+        String dev = KmodDevices.nextDevice();
+        CompletableFuture<IpcReader> rf = async(() -> IpcChannels.openReader("kmod:" + dev + "?mode=mmap", OPEN));
+        IpcWriter mmapWriter = IpcChannels.openWriter("kmod:" + dev + "?mode=mmap", OPEN);
+        try (IpcReader r = rf.get();
+             IpcWriter copyWriter = IpcChannels.openWriter("kmod:" + dev, OPEN)) {
+            mmapWriter.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            ByteBuffer first = ByteBuffer.allocate(3);
+            while (first.hasRemaining()) {
+                r.read(first);
+            }
+            CompletableFuture<byte[]> rest = async(() -> {
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                ByteBuffer b = ByteBuffer.allocate(16);
+                while (r.read(b.clear()) >= 0) {
+                    got.write(b.array(), 0, b.position());
+                }
+                return got.toByteArray();
+            });
+            Thread.sleep(300); // the reader goes to sleep on the empty ring
+            mmapWriter.close();
+            Thread.sleep(500);
+            assertThat(rest).as("the reader after the mmap writer closed, a copy writer still open").isNotDone();
+            copyWriter.write(ByteBuffer.wrap(new byte[] {4, 5}));
+            copyWriter.close();
+            assertThat(rest.get()).containsExactly(4, 5);
+        } finally {
+            mmapWriter.close();
+        }
+    }
+
     /** One producer per device: a second mmap writer is refused with a message, the first one keeps working. */
     @Test
     void aSecondMmapWriterIsRefused() throws Exception {

@@ -184,15 +184,17 @@ abstract class RingHalf {
 
     /**
      * Closes this end: publishes {@code END_CLOSED} in this side's state word (volatile store, after
-     * the last index store), wakes the peer if it sleeps and wakes a thread of ours blocked in
-     * {@link #await}. Idempotent.
+     * the last index store) unless the kernel keeps that word ({@link RingWaiter#closeStoresState}),
+     * wakes the peer if it sleeps and wakes a thread of ours blocked in {@link #await}. Idempotent.
      */
     public final void close() {
         if (closed) {
             return;
         }
         closed = true;
-        ring.setState(side, RingDescriptor.END_CLOSED);
+        if (ring.waiter.closeStoresState()) {
+            ring.setState(side, RingDescriptor.END_CLOSED);
+        }
         VarHandle.fullFence();
         wakePeerIfSleeping();
         ring.waiter.interrupt(side);

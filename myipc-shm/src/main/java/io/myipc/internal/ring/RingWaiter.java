@@ -40,6 +40,17 @@ public interface RingWaiter {
     void interrupt(RingSide sleeper);
 
     /**
+     * Whether closing an end stores {@code END_CLOSED} in its state word from user space. True for
+     * {@code shm:}, where nobody else would. The driver keeps the words itself and stores
+     * END_CLOSED only when the last file of that kind is gone: a store of ours would tell the peer
+     * "end of stream" while another end of the kind (a copy-mode file, a role-less {@code O_RDWR}
+     * opener) is still open, and the peer would stop early.
+     */
+    default boolean closeStoresState() {
+        return true;
+    }
+
+    /**
      * Whether the process holding end {@code end} is still alive; asked between sleeps, at most
      * every {@link RingWaitPolicy#livenessCheckNanos()}, so a peer that died without closing (killed
      * by SIGKILL) ends the wait. The default trusts the {@code *_state} words.
