@@ -528,6 +528,8 @@ public final class BenchRunner {
             try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
                  IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
                 res = Measure.ping(w, r, spin, yield, warmup, count, rate, seconds);
+            } catch (IOException | RuntimeException e) {
+                throw withPeerSide(e, peer, s);
             } finally {
                 cleanup(u);
             }
@@ -553,6 +555,8 @@ public final class BenchRunner {
                  IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
                 wzc = Measure.zeroCopy(w);
                 wr = Measure.write(w, r, chunk, total, verify, corruptAt);
+            } catch (IOException | RuntimeException e) {
+                throw withPeerSide(e, peer, s);
             } finally {
                 cleanup(u);
             }
@@ -562,6 +566,32 @@ public final class BenchRunner {
         return new Transfer(wr, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")),
                 Long.parseLong(rep.get("bad")), detail, wzc, Boolean.parseBoolean(rep.get("zero_copy")),
                 Long.parseLong(rep.get("thread_cpu_ns")));
+    }
+
+    /**
+     * A measurement failed on our side: the failure with the peer's side of the story (its answer to the command,
+     * e.g. its own exception, once our ends are closed) and, for the driver, the open ends the driver counts.
+     */
+    private static IOException withPeerSide(Exception e, PeerProcess peer, Spec s) {
+        StringBuilder m = new StringBuilder(s.name() + ": " + e.getMessage());
+        if (s.scheme().equals("kmod")) {
+            for (String d : DEVICES) {
+                Path dir = Path.of("/sys/class/myipc", d);
+                try {
+                    m.append("; driver ").append(d).append(": readers=")
+                            .append(Files.readString(dir.resolve("readers")).trim()).append(" writers=")
+                            .append(Files.readString(dir.resolve("writers")).trim());
+                } catch (IOException x) {
+                    m.append("; driver ").append(d).append(": ").append(x.getMessage());
+                }
+            }
+        }
+        try {
+            m.append("; the peer answered: OK ").append(peer.reply(30));
+        } catch (IOException x) {
+            m.append("; the peer: ").append(x.getMessage());
+        }
+        return new IOException(m.toString(), e);
     }
 
     private void cleanup(String[] uris) {
