@@ -540,27 +540,44 @@ static uint32_t peer_state(int fd, uint32_t role)
  * and then end of file instead of waiting for a writer that has left.
  * With no such peer the word stays END_ABSENT and WAIT keeps waiting.
  */
+/*
+ * Open a file O_RDWR and give it @role. A visitor (@visitor_flags, 0 for
+ * none) opens before it (@before) or after it, writes @data if given, and
+ * closes, all before SET_ROLE. The peer's state word must then be @want.
+ */
+static int role_after_visit(uint32_t role, int visitor_flags, bool before,
+			    const char *data, uint32_t want)
+{
+	int f, x = -1;
+
+	if (visitor_flags && before)
+		x = SYS(topen(visitor_flags));
+	f = SYS(topen(O_RDWR));
+	if (visitor_flags && !before)
+		x = SYS(topen(visitor_flags));
+	if (data)
+		CHECK_EQ(write(x, data, strlen(data)), (long)strlen(data));
+	if (x >= 0)
+		close(x);
+	SYS(ioctl(f, MYIPC_IOC_SET_ROLE, &role));
+	CHECK_EQ(peer_state(f, role), want);
+	return f;
+}
+
 void t_mmap_role_after_peer_came_and_went(void)
 {
-	uint32_t prod = MYIPC_ROLE_PRODUCER, cons = MYIPC_ROLE_CONSUMER;
+	const uint32_t prod = MYIPC_ROLE_PRODUCER, cons = MYIPC_ROLE_CONSUMER;
 	struct myipc_wait w = { .need = 1, .timeout_ns = 0 };
 	char b[8] = { 0 };
-	int c, p, x;
+	int c, p;
 
 	/* nobody came: absent, and WAIT does not call the peer gone */
-	c = SYS(topen(O_RDWR));
-	SYS(ioctl(c, MYIPC_IOC_SET_ROLE, &cons));
-	CHECK_EQ(peer_state(c, cons), MYIPC_END_ABSENT);
+	c = role_after_visit(cons, 0, false, NULL, MYIPC_END_ABSENT);
 	SYS_ERR(ioctl(c, MYIPC_IOC_WAIT, &w), ETIMEDOUT);
 	close(c);
 
 	/* a writer opened after us, wrote and closed: closed, bytes kept */
-	c = SYS(topen(O_RDWR));
-	x = SYS(topen(O_WRONLY | O_NONBLOCK));
-	CHECK_EQ(write(x, "hello", 5), 5);
-	close(x);
-	SYS(ioctl(c, MYIPC_IOC_SET_ROLE, &cons));
-	CHECK_EQ(peer_state(c, cons), MYIPC_END_CLOSED);
+	c = role_after_visit(cons, O_WRONLY | O_NONBLOCK, false, "hello", MYIPC_END_CLOSED);
 	CHECK_EQ(ioctl(c, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_READY | MYIPC_WAIT_PEER_GONE);
 	CHECK_EQ(read(c, b, sizeof(b)), 5);
 	CHECK(!memcmp(b, "hello", 5), "wrong bytes");
@@ -569,29 +586,19 @@ void t_mmap_role_after_peer_came_and_went(void)
 	close(c);
 
 	/* a writer open before us, gone before the role: closed too */
-	x = SYS(topen(O_RDWR));
-	c = SYS(topen(O_RDWR));
-	close(x);
-	SYS(ioctl(c, MYIPC_IOC_SET_ROLE, &cons));
-	CHECK_EQ(peer_state(c, cons), MYIPC_END_CLOSED);
+	c = role_after_visit(cons, O_RDWR, true, NULL, MYIPC_END_CLOSED);
 	CHECK_EQ(ioctl(c, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_PEER_GONE);
 	close(c);
 
 	/* the producer's side: a reader came and went */
-	p = SYS(topen(O_RDWR));
-	x = SYS(topen(O_RDONLY | O_NONBLOCK));
-	close(x);
-	SYS(ioctl(p, MYIPC_IOC_SET_ROLE, &prod));
-	CHECK_EQ(peer_state(p, prod), MYIPC_END_CLOSED);
+	p = role_after_visit(prod, O_RDONLY | O_NONBLOCK, false, NULL, MYIPC_END_CLOSED);
 	CHECK_EQ(ioctl(p, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_READY | MYIPC_WAIT_PEER_GONE);
 	signal(SIGPIPE, SIG_IGN);
 	SYS_ERR(write(p, "x", 1), EPIPE);
 	close(p);
 
 	/* and with no reader ever: absent */
-	p = SYS(topen(O_RDWR));
-	SYS(ioctl(p, MYIPC_IOC_SET_ROLE, &prod));
-	CHECK_EQ(peer_state(p, prod), MYIPC_END_ABSENT);
+	p = role_after_visit(prod, 0, false, NULL, MYIPC_END_ABSENT);
 	CHECK_EQ(ioctl(p, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_READY);
 	close(p);
 }
