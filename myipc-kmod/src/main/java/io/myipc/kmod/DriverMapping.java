@@ -8,9 +8,9 @@ import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.ring.MappedRegion;
 import io.myipc.internal.ring.RingDescriptor;
+import io.myipc.internal.ring.RingMapping;
 import io.myipc.internal.ring.RingSide;
 
-import java.nio.ByteBuffer;
 
 /**
  * The driver's ring mapped for one role, as {@code myipc-kmod/include/uapi/myipc.h} lays it out: one {@code
@@ -27,21 +27,12 @@ import java.nio.ByteBuffer;
  *
  * The driver refuses a writable mapping of a page the role may not write, and clears {@code VM_MAYWRITE} on the
  * read-only ones; so the consumer's {@link #data()} buffer must never be written (the JVM would crash):
- * {@link io.myipc.internal.ring.RingReaderEnd} hands out read-only views only. {@link #close()} unmaps the whole
- * reservation: the driver's pages at once, the address range once no buffer over it is reachable
+ * {@link io.myipc.internal.ring.RingReaderEnd} hands out read-only views only. Closing the {@link RingMapping} unmaps
+ * the whole reservation: the driver's pages at once, the address range once no buffer over it is reachable
  * ({@link MappedRegion}), so a view or claim still held after close never reaches unmapped or reused memory.
  */
-final class DriverMapping implements AutoCloseable {
-    private final MappedRegion region;
-    private final long capacity;
-    private final ByteBuffer control;
-    private final ByteBuffer data;
-
-    private DriverMapping(MappedRegion region, long capacity) {
-        this.region = region;
-        this.capacity = capacity;
-        this.control = region.buffer(0, RingDescriptor.CONTROL_SIZE).order(RingDescriptor.BYTE_ORDER);
-        this.data = region.buffer(RingDescriptor.DATA_OFFSET, (int) (2 * capacity)).order(RingDescriptor.BYTE_ORDER);
+final class DriverMapping {
+    private DriverMapping() {
     }
 
     /**
@@ -51,7 +42,7 @@ final class DriverMapping implements AutoCloseable {
      *
      * @param what names the device and channel in messages
      */
-    static DriverMapping map(int fd, long capacity, RingSide side, String what) throws IpcException {
+    static RingMapping map(int fd, long capacity, RingSide side, String what) throws IpcException {
         if (capacity < MyipcUapi.MIN_SIZE || capacity > MyipcUapi.MAX_SIZE || Long.bitCount(capacity) != 1) {
             throw new IpcException("the driver reports a ring of " + capacity + " bytes for " + what + ", which is not"
                     + " a power of two in " + MyipcUapi.MIN_SIZE + ".." + MyipcUapi.MAX_SIZE + ": is the loaded"
@@ -77,7 +68,7 @@ final class DriverMapping implements AutoCloseable {
                 piece(region, fd, 0x2000, 0x1000, rw, what, "consumer page");
                 piece(region, fd, data, 2 * capacity, PROT_READ, what, "data pages");
             }
-            DriverMapping m = new DriverMapping(region, capacity);
+            RingMapping m = new RingMapping(region, capacity);
             ok = true;
             return m;
         } finally {
@@ -101,29 +92,5 @@ final class DriverMapping implements AutoCloseable {
                     + ", " + len + " bytes" + ((prot & PROT_WRITE) != 0 ? ", writable" : ", read-only") + "): "
                     + Errno.name(err) + (why.isEmpty() ? "" : " (" + why + ")"));
         }
-    }
-
-    /** The header, producer and consumer pages (0x3000 bytes), little-endian. */
-    ByteBuffer control() {
-        return control;
-    }
-
-    /** The data area, {@code 2 x capacity} bytes, the second half showing the same pages as the first. */
-    ByteBuffer data() {
-        return data;
-    }
-
-    long capacity() {
-        return capacity;
-    }
-
-    /**
-     * Releases the driver's pages (so the driver sees this end's mapping gone; together with {@code close(fd)} the
-     * end is closed). Buffers over the mapping stay harmless: they then show private zero pages until they are
-     * unreachable ({@link MappedRegion}). Idempotent.
-     */
-    @Override
-    public void close() {
-        region.close();
     }
 }

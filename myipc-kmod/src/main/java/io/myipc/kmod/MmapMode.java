@@ -7,6 +7,7 @@ import io.myipc.internal.posix.NativeMemory;
 import io.myipc.internal.posix.Posix;
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingFormatException;
+import io.myipc.internal.ring.RingMapping;
 import io.myipc.internal.ring.RingReaderEnd;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaitPolicy;
@@ -69,12 +70,12 @@ final class MmapMode {
      */
     private static final class Attached implements Closeable {
         final String what;
-        final DriverMapping mapping;
+        final RingMapping mapping;
         final DriverRingWaiter waiter;
         final SpscByteRing ring;
         private boolean closed;
 
-        Attached(String what, DriverMapping mapping, DriverRingWaiter waiter, SpscByteRing ring) {
+        Attached(String what, RingMapping mapping, DriverRingWaiter waiter, SpscByteRing ring) {
             this.what = what;
             this.mapping = mapping;
             this.waiter = waiter;
@@ -107,7 +108,7 @@ final class MmapMode {
                     ? " (permission denied: mode=mmap needs read and write permission on the device node even for"
                     + " a reader; use mode=copy or change the node's permissions)" : ""));
         }
-        DriverMapping mapping = null;
+        RingMapping mapping = null;
         boolean ok = false;
         try {
             KmodDevice.checkAnswers(cfg, fd);

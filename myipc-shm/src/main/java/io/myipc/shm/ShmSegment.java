@@ -12,6 +12,7 @@ import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaitPolicy;
 import io.myipc.internal.ring.SpscByteRing;
 import io.myipc.shm.internal.DoubleMapping;
+import io.myipc.internal.ring.RingMapping;
 import io.myipc.shm.internal.FutexRingWaiter;
 import io.myipc.shm.internal.ProcessLiveness;
 import io.myipc.internal.posix.LibC;
@@ -62,12 +63,12 @@ final class ShmSegment implements java.io.Closeable {
     final ShmAddress address;
     final RingSide side;
     final Path path;
-    final DoubleMapping mapping;
+    final RingMapping mapping;
     final SpscByteRing ring;
     private int fd;
     private boolean closed;
 
-    private ShmSegment(ShmAddress address, RingSide side, int fd, DoubleMapping mapping) throws IOException {
+    private ShmSegment(ShmAddress address, RingSide side, int fd, RingMapping mapping) throws IOException {
         this.address = address;
         this.side = side;
         this.path = address.path();
@@ -153,7 +154,7 @@ final class ShmSegment implements java.io.Closeable {
 
     private static ShmSegment create(ShmAddress address, RingSide side, int fd, OpenContext ctx) throws IOException {
         String p = address.path().toString();
-        DoubleMapping m = null;
+        RingMapping m = null;
         boolean ok = false;
         try {
             lock(fd, LOCK_EX, address, ctx);
@@ -223,7 +224,7 @@ final class ShmSegment implements java.io.Closeable {
                         + backingSize(capacity) + " for its capacity " + capacity + ": it is damaged; if no program uses "
                         + "it any more, remove the file and open again");
             }
-            DoubleMapping m = DoubleMapping.map(fd, capacity);
+            RingMapping m = DoubleMapping.map(fd, capacity);
             boolean keep = false;
             try {
                 ByteBuffer c = m.control();
@@ -278,7 +279,7 @@ final class ShmSegment implements java.io.Closeable {
     }
 
     /** Claims {@code side}: CAS of its pid word, then start time and state OPEN, then wakes a peer waiting in open. */
-    private static boolean claim(ByteBuffer c, DoubleMapping m, RingSide side) {
+    private static boolean claim(ByteBuffer c, RingMapping m, RingSide side) {
         if (!SpscByteRing.claimOwner(c, side, ProcessLiveness.selfPid())) {
             return false;
         }

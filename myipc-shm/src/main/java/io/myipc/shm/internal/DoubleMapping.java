@@ -5,9 +5,9 @@ import static io.myipc.internal.posix.LibC.*;
 import static io.myipc.internal.posix.Posix.*;
 
 import io.myipc.internal.ring.MappedRegion;
+import io.myipc.internal.ring.RingMapping;
 import io.myipc.internal.ring.RingDescriptor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * A ring file mapped so its data pages appear twice back to back:
@@ -21,24 +21,15 @@ import java.nio.ByteBuffer;
  * One {@code PROT_NONE} anonymous reservation of {@code C + 2 x capacity} bytes first (so
  * nothing else can land in between), then the file's first {@code C + capacity} bytes {@code
  * MAP_SHARED|MAP_FIXED} at {@code base}, then its data pages {@code MAP_SHARED|MAP_FIXED} again at
- * {@code base + C + capacity}. The reservation and its release are {@link MappedRegion}'s, shared
- * with the driver transport's mapping.
+ * {@code base + C + capacity}. The reservation and its release are {@link MappedRegion}'s, the
+ * buffers the ring uses {@link RingMapping}'s, both shared with the driver transport's mapping.
  */
-public final class DoubleMapping implements AutoCloseable {
-    private final MappedRegion region;
-    private final long capacity;
-    private final ByteBuffer control;
-    private final ByteBuffer data;
-
-    private DoubleMapping(MappedRegion region, long capacity) {
-        this.region = region;
-        this.capacity = capacity;
-        this.control = region.buffer(0, RingDescriptor.CONTROL_SIZE).order(RingDescriptor.BYTE_ORDER);
-        this.data = region.buffer(RingDescriptor.CONTROL_SIZE, (int) (2 * capacity)).order(RingDescriptor.BYTE_ORDER);
+public final class DoubleMapping {
+    private DoubleMapping() {
     }
 
     /** Maps the control page and the data area of {@code fd} (at least {@code C + capacity} bytes long). */
-    public static DoubleMapping map(int fd, long capacity) throws IOException {
+    public static RingMapping map(int fd, long capacity) throws IOException {
         RingDescriptor.checkCapacity(capacity);
         int page = getpagesize();
         if (RingDescriptor.CONTROL_SIZE % page != 0 || capacity % page != 0) {
@@ -61,7 +52,7 @@ public final class DoubleMapping implements AutoCloseable {
             if (!region.mapShared(first, capacity, rw, fd, RingDescriptor.CONTROL_SIZE)) {
                 throw new IOException("cannot map the ring data a second time: " + describe(errno()));
             }
-            DoubleMapping m = new DoubleMapping(region, capacity);
+            RingMapping m = new RingMapping(region, capacity);
             ok = true;
             return m;
         } finally {
@@ -69,44 +60,5 @@ public final class DoubleMapping implements AutoCloseable {
                 region.close();
             }
         }
-    }
-
-    /** Base address (control page). */
-    public long address() {
-        return region.address();
-    }
-
-    /** Address of a byte of the control page. */
-    public long controlAddress(int offset) {
-        return region.address() + offset;
-    }
-
-    /** Bytes of address space covered. */
-    public long length() {
-        return region.length();
-    }
-
-    public long capacity() {
-        return capacity;
-    }
-
-    /** The control page, little-endian direct buffer. */
-    public ByteBuffer control() {
-        return control;
-    }
-
-    /** The data area, {@code 2 x capacity} bytes, second half aliasing the first. */
-    public ByteBuffer data() {
-        return data;
-    }
-
-    /**
-     * Releases the file's pages. Buffers over the mapping stay harmless (private zero pages until
-     * they are unreachable, {@link MappedRegion}), so a late access never reaches unmapped or
-     * reused memory. Idempotent.
-     */
-    @Override
-    public void close() {
-        region.close();
     }
 }

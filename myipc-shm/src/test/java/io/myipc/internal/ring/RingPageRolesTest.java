@@ -26,14 +26,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RingPageRolesTest {
 
-    static void protect(DoubleMapping m, long offset, long length) throws IOException {
+    static void protect(RingMapping m, long offset, long length) throws IOException {
         if (LibC.mprotect(m.address() + offset, length, PROT_READ) != 0) {
             throw new IOException("mprotect: " + Errno.describe(LibC.errno()));
         }
     }
 
     /** A futex waiter that wakes but never bumps the peer's word (a driver's interrupt is an ioctl). */
-    static RingWaiter readOnlyPeerWaiter(DoubleMapping m) {
+    static RingWaiter readOnlyPeerWaiter(RingMapping m) {
         FutexRingWaiter futex = new FutexRingWaiter(m.address(), m.control());
         return new RingWaiter() {
             @Override
@@ -60,7 +60,7 @@ class RingPageRolesTest {
         int fd = LibC.memfd_create("myipc-roles-test", 1);
         assertThat(fd).isNotNegative();
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (DoubleMapping pm = mapped(fd, capacity); DoubleMapping cm = DoubleMapping.map(fd, capacity)) {
+        try (RingMapping pm = mapped(fd, capacity); RingMapping cm = DoubleMapping.map(fd, capacity)) {
             // producer's mapping: header and consumer page read-only
             protect(pm, 0, RingDescriptor.PAGE);
             protect(pm, RingDescriptor.CONSUMER_PAGE, RingDescriptor.PAGE);
@@ -113,11 +113,11 @@ class RingPageRolesTest {
     }
 
     /** Sizes the memfd, maps it and initialises the ring through this (still writable) mapping. */
-    static DoubleMapping mapped(int fd, int capacity) throws IOException {
+    static RingMapping mapped(int fd, int capacity) throws IOException {
         if (LibC.ftruncate(fd, RingDescriptor.backingSize(capacity)) != 0) {
             throw new IOException("ftruncate: " + Errno.describe(LibC.errno()));
         }
-        DoubleMapping m = DoubleMapping.map(fd, capacity);
+        RingMapping m = DoubleMapping.map(fd, capacity);
         SpscByteRing.initialise(m.control(), capacity, 0);
         SpscByteRing.publish(m.control());
         return m;

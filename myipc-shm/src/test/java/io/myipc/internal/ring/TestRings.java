@@ -8,10 +8,10 @@ import java.io.IOException;
 
 /** Rings over an anonymous memfd, double-mapped like a /dev/shm segment, waking through futex. */
 final class TestRings implements AutoCloseable {
-    final DoubleMapping mapping;
+    final RingMapping mapping;
     final SpscByteRing ring;
 
-    private TestRings(DoubleMapping mapping, SpscByteRing ring) {
+    private TestRings(RingMapping mapping, SpscByteRing ring) {
         this.mapping = mapping;
         this.ring = ring;
     }
@@ -29,7 +29,7 @@ final class TestRings implements AutoCloseable {
             if (LibC.ftruncate(fd, RingDescriptor.backingSize(capacity)) != 0) {
                 throw new IOException("ftruncate: " + Errno.describe(LibC.errno()));
             }
-            DoubleMapping m = DoubleMapping.map(fd, capacity);
+            RingMapping m = DoubleMapping.map(fd, capacity);
             SpscByteRing.initialise(m.control(), capacity, initialIndex);
             SpscByteRing.publish(m.control());
             FutexRingWaiter waiter = new FutexRingWaiter(m.address(), m.control());
