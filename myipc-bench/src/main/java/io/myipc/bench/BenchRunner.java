@@ -587,7 +587,8 @@ public final class BenchRunner {
             }
         }
         try {
-            m.append("; the peer answered: OK ").append(peer.reply(30));
+            Map<String, String> answer = peer.reply(30);
+            m.append("; the peer answered: OK ").append(answer);
         } catch (IOException x) {
             m.append("; the peer: ").append(x.getMessage());
         }
