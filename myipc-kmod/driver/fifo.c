@@ -24,10 +24,17 @@
  *
  * When a writer must sleep it waits for MYIPC_PIPE_BUF bytes of room, the
  * most any writer needs to make progress, so any woken writer can go on;
- * a reader waits for one byte. Readers wake a writer only when there is
- * MYIPC_PIPE_BUF of room and one sleeps, writers wake a reader when one
+ * a reader waits for one byte. Readers wake a writer when one sleeps and
+ * there is MYIPC_PIPE_BUF of room, or any room while the producer role is
+ * held (its MYIPC_IOC_WAIT may need less); writers wake a reader when one
  * sleeps (pollers included: epoll users with edge triggering expect an
  * event per write, as from pipes).
+ *
+ * Roles (MYIPC_IOC_SET_ROLE) and copies: a copy through a file without
+ * the role of its side checks the role holder under the side's data lock,
+ * on entry and after every sleep; SET_ROLE takes that lock once after
+ * claiming the role, so it returns only when no such copy is in progress
+ * and none can start (myipc_drain_copies()).
  */
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -45,6 +52,7 @@ void myipc_chan_init(struct myipc_chan *chan, unsigned int index, u32 size,
 	mutex_init(&chan->rd_lock);
 	mutex_init(&chan->wr_lock);
 	mutex_init(&chan->map_lock);
+	mutex_init(&chan->ring_lock);
 	spin_lock_init(&chan->ring.wait_lock);
 	init_waitqueue_head(&chan->rd_wait);
 	init_waitqueue_head(&chan->wr_wait);
@@ -77,6 +85,7 @@ int myipc_chan_set_sync(struct myipc_chan *chan, bool spsc)
 void myipc_chan_destroy(struct myipc_chan *chan)
 {
 	myipc_ring_free(&chan->ring);
+	mutex_destroy(&chan->ring_lock);
 	mutex_destroy(&chan->map_lock);
 	mutex_destroy(&chan->wr_lock);
 	mutex_destroy(&chan->rd_lock);
@@ -114,29 +123,31 @@ void myipc_unlock_both(struct myipc_chan *chan)
 	mutex_unlock(&chan->wr_lock);
 }
 
+/*
+ * Statistics take neither chan->lock nor a data lock: a copy may hold
+ * those for as long as a page fault on its user buffer lasts, and any
+ * local user may read the counters in sysfs. The counters are read as
+ * they are (each one a snapshot); ring_lock only keeps the ring from
+ * being freed while its indices are read.
+ */
 void myipc_chan_stats(struct myipc_chan *chan, struct myipc_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	/* chan->lock keeps the ring from being freed by a last close */
-	mutex_lock(&chan->lock);
-	if (chan->spsc)
-		myipc_lock_both(chan);
-	st->bytes_written = chan->wr_stats.bytes;
-	st->bytes_read = chan->rd_stats.bytes;
-	st->write_calls = chan->wr_stats.calls;
-	st->read_calls = chan->rd_stats.calls;
-	st->writer_sleeps = chan->wr_stats.sleeps;
-	st->reader_sleeps = chan->rd_stats.sleeps;
+	st->bytes_written = READ_ONCE(chan->wr_stats.bytes);
+	st->bytes_read = READ_ONCE(chan->rd_stats.bytes);
+	st->write_calls = READ_ONCE(chan->wr_stats.calls);
+	st->read_calls = READ_ONCE(chan->rd_stats.calls);
+	st->writer_sleeps = READ_ONCE(chan->wr_stats.sleeps);
+	st->reader_sleeps = READ_ONCE(chan->rd_stats.sleeps);
 	st->writer_wakeups = atomic64_read(&chan->wr_stats.wakeups);
 	st->reader_wakeups = atomic64_read(&chan->rd_stats.wakeups);
-	st->high_water = chan->high_water;
-	st->capacity = chan->ring.size;
+	st->high_water = READ_ONCE(chan->high_water);
+	mutex_lock(&chan->ring_lock);
+	st->capacity = READ_ONCE(chan->ring.size);
 	if (chan->ring.ctrl)
 		st->buffered = min_t(u64, myipc_ring_used(&chan->ring),
-				     chan->ring.size);
-	if (chan->spsc)
-		myipc_unlock_both(chan);
-	mutex_unlock(&chan->lock);
+				     st->capacity);
+	mutex_unlock(&chan->ring_lock);
 }
 
 /*
@@ -145,10 +156,10 @@ void myipc_chan_stats(struct myipc_chan *chan, struct myipc_stats *st)
  */
 void myipc_set_broken(struct myipc_chan *chan)
 {
-	if (!READ_ONCE(chan->broken))
+	/* xchg: of two ends finding the corruption at once, one warns */
+	if (!xchg(&chan->broken, 1))
 		pr_warn_ratelimited("myipc%u: ring index corrupted by user space, channel broken until all ends close\n",
 				    chan->index);
-	WRITE_ONCE(chan->broken, true);
 	wake_up_interruptible_all(&chan->rd_wait);
 	wake_up_interruptible_all(&chan->wr_wait);
 }
@@ -193,16 +204,20 @@ void myipc_wake_readers(struct myipc_chan *chan)
 
 /*
  * Called after the head moved (or a resize): wake a writer if one sleeps
- * and there is the room writers wait for. The room is computed with our
- * own (new) head and a tail that can only be older than the real one, so
- * it is never smaller than the real room: if it is below MYIPC_PIPE_BUF
- * no sleeping writer could go on. FULL BARRIER in wq_has_sleeper(): our
- * release of head before the look at the queue; pairs with the barrier
- * in a writer's set_current_state() before it re-checks the room.
+ * and there is the room it waits for. The room is computed with our own
+ * (new) head and a tail that can only be older than the real one, so it
+ * is never smaller than the real room. Copy writers and pollers wait for
+ * MYIPC_PIPE_BUF; the producer role's MYIPC_IOC_WAIT may wait for as
+ * little as one byte, so while that role is held any room wakes. FULL
+ * BARRIER in wq_has_sleeper(): our release of head before the look at
+ * the queue; pairs with the barrier in a writer's set_current_state()
+ * before it re-checks the room.
  */
 bool myipc_wake_writers_prepare(struct myipc_chan *chan)
 {
-	if (myipc_ring_room(&chan->ring) < MYIPC_PIPE_BUF)
+	u32 room = myipc_ring_room(&chan->ring);
+
+	if (!room || (room < MYIPC_PIPE_BUF && !READ_ONCE(chan->producer)))
 		return false;
 	if (!wq_has_sleeper(&chan->wr_wait))
 		return false;
@@ -249,13 +264,18 @@ static void myipc_wake_partner(struct myipc_chan *chan)
 /* The ring exists while any end is open; the last close discards it. */
 static int myipc_ring_get(struct myipc_chan *chan)
 {
+	int ret;
+
 	if (chan->ring.ctrl)
 		return 0;
-	WRITE_ONCE(chan->broken, false);
+	WRITE_ONCE(chan->broken, 0);
 	/* fresh zeroed pages: no announcement outstanding */
 	atomic_set(&chan->rd_ann.poll_number, 0);
 	atomic_set(&chan->wr_ann.poll_number, 0);
-	return myipc_ring_alloc(&chan->ring, chan->default_size);
+	mutex_lock(&chan->ring_lock);
+	ret = myipc_ring_alloc(&chan->ring, chan->default_size);
+	mutex_unlock(&chan->ring_lock);
+	return ret;
 }
 
 static void myipc_ring_put(struct myipc_chan *chan)
@@ -263,9 +283,11 @@ static void myipc_ring_put(struct myipc_chan *chan)
 	if (chan->readers || chan->writers || chan->producer ||
 	    chan->consumer)
 		return;
+	mutex_lock(&chan->ring_lock);
 	myipc_ring_free(&chan->ring);
-	chan->ring.size = chan->default_size;
-	WRITE_ONCE(chan->broken, false);
+	WRITE_ONCE(chan->ring.size, chan->default_size);
+	mutex_unlock(&chan->ring_lock);
+	WRITE_ONCE(chan->broken, 0);
 }
 
 /*
@@ -452,6 +474,22 @@ static bool myipc_peer_came(struct myipc_ring_side *side, unsigned int count,
 }
 
 /*
+ * A copy through another file that began before the role was taken may
+ * still be moving bytes (and the index) under the side's data lock. Take
+ * that lock once: when we have it, such a copy has finished or is asleep,
+ * and it checks the role again before it copies on. Outside chan->lock,
+ * so an open or close never waits for a copy stalled in a page fault.
+ */
+static void myipc_drain_copies(struct myipc_chan *chan, u32 role)
+{
+	struct mutex *m = role == MYIPC_ROLE_PRODUCER ?
+			  myipc_wr_mutex(chan) : myipc_rd_mutex(chan);
+
+	mutex_lock(m);
+	mutex_unlock(m);
+}
+
+/*
  * MYIPC_IOC_SET_ROLE: make this file the producer or the consumer of the
  * ring (uapi/myipc.h). A role end counts only as what it is, so an O_RDWR
  * producer stops counting as a reader (its peer sees EOF when it goes).
@@ -480,7 +518,8 @@ int myipc_set_role(struct file *file, u32 role)
 		ret = -EBUSY;
 		goto out;
 	}
-	*slot = mf;
+	/* read without chan->lock by copies (myipc_role_conflict()) */
+	WRITE_ONCE(*slot, mf);
 	if (role == MYIPC_ROLE_PRODUCER) {
 		bool came = false;
 
@@ -512,6 +551,8 @@ int myipc_set_role(struct file *file, u32 role)
 	myipc_sync_states(chan);
 out:
 	mutex_unlock(&chan->lock);
+	if (!ret)
+		myipc_drain_copies(chan, role);
 	return ret;
 }
 
@@ -522,9 +563,9 @@ static int myipc_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&chan->lock);
 	if (chan->producer == mf)
-		chan->producer = NULL;
+		WRITE_ONCE(chan->producer, NULL);
 	if (chan->consumer == mf)
-		chan->consumer = NULL;
+		WRITE_ONCE(chan->consumer, NULL);
 	if (mf->is_reader)
 		myipc_drop_reader(chan);
 	if (mf->is_writer)
@@ -554,7 +595,11 @@ static bool myipc_nonblock(struct kiocb *iocb)
 	       (iocb->ki_flags & IOCB_NOWAIT);
 }
 
-/* Another file holds the role: its mapping would race with our copy. */
+/*
+ * Another file holds the role: its mapping would race with our copy.
+ * Checked under the side's data lock, on entry and after every sleep
+ * (see myipc_drain_copies()).
+ */
 static bool myipc_role_conflict(struct myipc_file *mf, struct myipc_file *holder)
 {
 	return holder && holder != mf;
@@ -575,7 +620,7 @@ static ssize_t myipc_read_some(struct myipc_chan *chan, struct iov_iter *to,
 	if (!done)
 		return -EFAULT;
 	myipc_ring_consume(ring, head + done);
-	chan->rd_stats.bytes += done;
+	WRITE_ONCE(chan->rd_stats.bytes, chan->rd_stats.bytes + done);
 	*wake_writer = myipc_wake_writers_prepare(chan);
 	return done;
 }
@@ -621,7 +666,7 @@ static int myipc_sleep(struct myipc_chan *chan, wait_queue_head_t *q,
 /* Sleep until readable; the reader lock is dropped around it. */
 static int myipc_read_wait(struct myipc_chan *chan, struct mutex *m)
 {
-	chan->rd_stats.sleeps++;
+	WRITE_ONCE(chan->rd_stats.sleeps, chan->rd_stats.sleeps + 1);
 	mutex_unlock(m);
 	if (myipc_sleep(chan, &chan->rd_wait, chan->ring.cons, &chan->rd_ann,
 			myipc_readable))
@@ -642,12 +687,13 @@ static ssize_t myipc_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 	if (!iov_iter_count(to))
 		return 0;
-	if (myipc_role_conflict(mf, READ_ONCE(chan->consumer)))
-		return -EBUSY;
 
 	mutex_lock(m);
-	chan->rd_stats.calls++;
+	WRITE_ONCE(chan->rd_stats.calls, chan->rd_stats.calls + 1);
 	for (;;) {
+		ret = -EBUSY;
+		if (myipc_role_conflict(mf, READ_ONCE(chan->consumer)))
+			break;
 		ret = -EIO;
 		if (READ_ONCE(chan->broken))
 			break;
@@ -728,9 +774,9 @@ static int myipc_write_some(struct myipc_chan *chan, struct iov_iter *from,
 		return -EFAULT;
 	myipc_ring_produce(ring, tail + copied);
 	*done += copied;
-	chan->wr_stats.bytes += copied;
-	chan->high_water = max_t(u64, chan->high_water,
-				 ring->size - room + copied);
+	WRITE_ONCE(chan->wr_stats.bytes, chan->wr_stats.bytes + copied);
+	if (ring->size - room + copied > chan->high_water)
+		WRITE_ONCE(chan->high_water, ring->size - room + copied);
 	*wake_reader |= myipc_wake_readers_prepare(chan);
 	return copied < want ? -EFAULT : 0;
 }
@@ -741,7 +787,7 @@ static int myipc_write_wait(struct myipc_chan *chan, struct mutex *m,
 {
 	int ret;
 
-	chan->wr_stats.sleeps++;
+	WRITE_ONCE(chan->wr_stats.sleeps, chan->wr_stats.sleeps + 1);
 	mutex_unlock(m);
 	if (*wake_reader)
 		myipc_wake_readers(chan);
@@ -770,12 +816,14 @@ static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	if (!iov_iter_count(from))
 		return 0;
-	if (myipc_role_conflict(mf, READ_ONCE(chan->producer)))
-		return -EBUSY;
 
 	mutex_lock(m);
-	chan->wr_stats.calls++;
+	WRITE_ONCE(chan->wr_stats.calls, chan->wr_stats.calls + 1);
 	while (!err) {
+		if (myipc_role_conflict(mf, READ_ONCE(chan->producer))) {
+			err = -EBUSY;
+			break;
+		}
 		if (READ_ONCE(chan->broken)) {
 			err = -EIO;
 			break;
@@ -877,7 +925,6 @@ static __poll_t myipc_poll(struct file *file, poll_table *wait)
 		      READ_ONCE(mf->role) == MYIPC_ROLE_PRODUCER;
 	__poll_t mask = 0;
 
-	WRITE_ONCE(chan->poll_usage, true);
 	/* queue first, then look: a change after the look wakes us */
 	if (reader)
 		poll_wait(file, &chan->rd_wait, wait);

@@ -33,7 +33,8 @@ static int myipc_ioc_get_size(struct myipc_chan *chan, u64 __user *arg)
 /*
  * Swap in a data area of @size bytes, keeping the buffered bytes in
  * order. Both data locks, then map_lock (see the lock order in
- * myipc_drv.h): EBUSY while any mapping of the ring exists.
+ * myipc_drv.h): EBUSY while any mapping of the ring exists, even for
+ * the size it has (as uapi/myipc.h promises).
  */
 static int myipc_resize(struct myipc_chan *chan, u32 size)
 {
@@ -41,8 +42,12 @@ static int myipc_resize(struct myipc_chan *chan, u32 size)
 	bool wake = false;
 	int ret;
 
-	if (READ_ONCE(chan->ring.size) == size)
-		return 0;
+	if (READ_ONCE(chan->ring.size) == size) {
+		mutex_lock(&chan->map_lock);
+		ret = chan->mapped ? -EBUSY : 0;
+		mutex_unlock(&chan->map_lock);
+		return ret;
+	}
 	ret = myipc_ring_data_alloc(&fresh, size);
 	if (ret)
 		return ret;

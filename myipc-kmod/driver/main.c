@@ -198,7 +198,7 @@ static int myipc_check_params(u32 *size)
 		       nr_devs, MYIPC_MAX_DEVS);
 		return -EINVAL;
 	}
-	if (myipc_size_round(buf_size, size)) {
+	if (!buf_size || myipc_size_round(buf_size, size)) {
 		pr_err("buf_size=%u is out of range: use 1..%u bytes (rounded up to a power of two, at least %lu)\n",
 		       buf_size, MYIPC_MAX_SIZE, PAGE_SIZE);
 		return -EINVAL;
@@ -273,6 +273,12 @@ static int __init myipc_init(void)
 	u32 size;
 	int ret;
 
+	/*
+	 * The mapped layout (uapi/myipc.h) gives each control word a 4 KiB
+	 * page of its own, so that protections can differ per role. With
+	 * larger pages one page would hold several of them.
+	 */
+	BUILD_BUG_ON(PAGE_SIZE != MYIPC_RING_PAGE);
 	ret = myipc_check_params(&size);
 	if (ret)
 		return ret;

@@ -56,9 +56,33 @@ static void myipc_vm_close(struct vm_area_struct *vma)
 	mutex_unlock(&chan->map_lock);
 }
 
+static struct page *myipc_layout_page(struct myipc_ring *ring,
+				      unsigned long pg, unsigned long nd);
+
+/*
+ * A page of the mapping whose entry is gone (madvise(MADV_DONTNEED)
+ * zaps it) comes back on the next touch: the layout page at that file
+ * offset. The pages cannot change while the mapping exists (a resize
+ * fails with EBUSY then), and a write fault on a read-only mapping never
+ * gets here (the VMA lacks VM_WRITE and VM_MAYWRITE).
+ */
+static vm_fault_t myipc_vm_fault(struct vm_fault *vmf)
+{
+	struct myipc_chan *chan = myipc_chan_of(vmf->vma->vm_file);
+	struct myipc_ring *ring = &chan->ring;
+	unsigned long nd = ring->size >> PAGE_SHIFT;
+
+	if (vmf->pgoff >= MYIPC_CTRL_PGS + 2 * nd)
+		return VM_FAULT_SIGBUS;
+	vmf->page = myipc_layout_page(ring, vmf->pgoff, nd);
+	get_page(vmf->page);
+	return 0;
+}
+
 static const struct vm_operations_struct myipc_vm_ops = {
 	.open	= myipc_vm_open,
 	.close	= myipc_vm_close,
+	.fault	= myipc_vm_fault,
 };
 
 /* Is page @pg a region boundary of the layout (@nd data pages)? */
@@ -153,9 +177,10 @@ int myipc_mmap(struct file *file, struct vm_area_struct *vma)
  * own index keeps moving (another thread copies through this very file
  * with read(2)/write(2)), no snapshot is consistent: -EAGAIN, which the
  * caller reports as ready, so the waiter looks again instead of the
- * channel being marked broken.
+ * channel being marked broken. *@size is the capacity the indices are
+ * judged against, read under the same lock as a resize changes it.
  */
-static s64 myipc_wait_used(struct myipc_file *mf, u64 size)
+static s64 myipc_wait_used(struct myipc_file *mf, u64 *size)
 {
 	struct myipc_ring *ring = &mf->chan->ring;
 	bool consumer = mf->role == MYIPC_ROLE_CONSUMER;
@@ -166,6 +191,7 @@ static s64 myipc_wait_used(struct myipc_file *mf, u64 size)
 	bool bad, moved;
 
 	spin_lock(&ring->wait_lock);
+	*size = ring->size;
 	do {
 		mine = READ_ONCE(*own);
 		/* ACQUIRE: the peer's index before what it published */
@@ -178,7 +204,7 @@ static s64 myipc_wait_used(struct myipc_file *mf, u64 size)
 	}
 	t = consumer ? other : mine;
 	h = consumer ? mine : other;
-	bad = t - h > size || (s64)(t - ring->wait_tail_seen) < 0 ||
+	bad = t - h > *size || (s64)(t - ring->wait_tail_seen) < 0 ||
 	      (s64)(h - ring->wait_head_seen) < 0;
 	if (!bad) {
 		ring->wait_tail_seen = t;
@@ -193,9 +219,9 @@ static u32 myipc_wait_result(struct myipc_file *mf, const struct myipc_wait *w)
 {
 	struct myipc_chan *chan = mf->chan;
 	struct myipc_ring *ring = &chan->ring;
-	u64 size = READ_ONCE(ring->size);
+	u64 size;
+	s64 used = myipc_wait_used(mf, &size);
 	u64 need = clamp_t(u64, w->need, 1, size);
-	s64 used = myipc_wait_used(mf, size);
 	struct myipc_ring_side *peer;
 	unsigned int count, counter;
 	u32 res = 0;

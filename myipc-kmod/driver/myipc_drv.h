@@ -53,7 +53,8 @@
  *	the writer lock): a head may only move forward from here.
  * @r_tail_seen: the same for the tail, on the reading side.
  * @wait_lock: serialises MYIPC_IOC_WAIT's look at the indices, so that
- *	its views of each index are in time order
+ *	its views of each index are in time order, with a resize's change
+ *	of @size (so WAIT judges the indices against the size they had)
  * @wait_tail_seen: the tail and head as MYIPC_IOC_WAIT last validated
  * @wait_head_seen: them (under @wait_lock): they may only move forward.
  */
@@ -110,10 +111,14 @@ struct myipc_side_stats {
  * lock. The ring's indices are published with smp_store_release() and
  * read with smp_load_acquire() (ring.c says what each pairs with).
  * @map_lock protects @mapped and the data pages against a resize while
- * mmap inserts them.
+ * mmap inserts them. @ring_lock guards only the ring's existence (alloc
+ * at the first open, free at the last close) for readers of statistics,
+ * which take no other lock (fifo.c, myipc_chan_stats()).
  *
  * Lock order (a later one may be taken while holding an earlier one):
  *	@lock -> @wr_lock -> @rd_lock -> mm's mmap_lock -> @map_lock
+ *	@lock -> @ring_lock
+ *	@wr_lock/@rd_lock/@map_lock -> ring.wait_lock (a spinlock)
  * (@lock is the data lock too in mutex mode; read/write hold the data
  * lock while copying from/to user memory, which may fault and take
  * mmap_lock; ->mmap runs with mmap_lock held and takes only @map_lock;
@@ -135,6 +140,7 @@ struct myipc_chan {
 	struct mutex rd_lock;		/* readers, spsc mode */
 	struct mutex wr_lock;		/* writers, spsc mode */
 	struct mutex map_lock;		/* @mapped, vs. resize */
+	struct mutex ring_lock;		/* ring alloc/free, vs. stats */
 	struct myipc_ring ring;
 	wait_queue_head_t rd_wait;
 	wait_queue_head_t wr_wait;
@@ -146,8 +152,7 @@ struct myipc_chan {
 	unsigned int mapped;		/* VMAs, under @map_lock */
 	struct myipc_file *producer;	/* role holders, under @lock */
 	struct myipc_file *consumer;
-	bool broken;			/* a ring index was corrupted */
-	bool poll_usage;
+	int broken;			/* a ring index was corrupted */
 	struct myipc_announcer rd_ann;	/* kernel readers waiting */
 	struct myipc_announcer wr_ann;	/* kernel writers waiting */
 	atomic_t announce;		/* announcement numbers */

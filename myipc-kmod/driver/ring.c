@@ -281,7 +281,10 @@ int myipc_ring_resize(struct myipc_ring *ring, struct myipc_ring *fresh)
 	       t - h);
 	ring->data_pages = fresh->data_pages;
 	ring->data = fresh->data;
+	/* MYIPC_IOC_WAIT reads the size and the indices under wait_lock */
+	spin_lock(&ring->wait_lock);
 	WRITE_ONCE(ring->size, fresh->size);
+	spin_unlock(&ring->wait_lock);
 	WRITE_ONCE(ring->hdr->capacity, fresh->size);
 	fresh->data_pages = pages;
 	fresh->data = data;
@@ -290,14 +293,16 @@ int myipc_ring_resize(struct myipc_ring *ring, struct myipc_ring *fresh)
 }
 
 /*
- * Turn a wanted capacity into a valid one: a power of two, at least
- * PAGE_SIZE, at most MYIPC_MAX_SIZE. 0 or too large gives -EINVAL.
+ * Turn a wanted capacity into a valid one as F_SETPIPE_SZ does: a power
+ * of two, at least PAGE_SIZE (so 0 gives one page). More than
+ * MYIPC_MAX_SIZE gives -EINVAL.
  */
 int myipc_size_round(u64 want, u32 *size)
 {
-	if (!want || want > MYIPC_MAX_SIZE)
+	if (want > MYIPC_MAX_SIZE)
 		return -EINVAL;
-	*size = max_t(u32, roundup_pow_of_two((u32)want), PAGE_SIZE);
+	*size = max_t(u32, roundup_pow_of_two(max_t(u32, want, 1)),
+		      PAGE_SIZE);
 	return 0;
 }
 

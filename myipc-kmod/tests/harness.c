@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,9 +24,11 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 
 #include "harness.h"
 
@@ -76,7 +79,7 @@ static void scopy(char *dst, size_t size, const char *src)
 	dst[len] = 0;
 }
 
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 
@@ -443,6 +446,44 @@ long voluntary_switches(pid_t pid)
 		return -1;
 	p = strstr(buf, "\nvoluntary_ctxt_switches:");
 	return p ? strtol(p + 25, NULL, 10) : -1;
+}
+
+void stall_page(struct stall *s)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	long psz = sysconf(_SC_PAGESIZE);
+
+	s->uffd = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (s->uffd < 0)
+		skip("userfaultfd: %s (needs CONFIG_USERFAULTFD and root)", strerror(errno));
+	SYS(ioctl(s->uffd, UFFDIO_API, &api));
+	s->page = mmap(NULL, psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->page == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	reg.range.start = (unsigned long)s->page;
+	reg.range.len = psz;
+	SYS(ioctl(s->uffd, UFFDIO_REGISTER, &reg));
+}
+
+void stall_release(struct stall *s)
+{
+	struct uffdio_zeropage zp = { .range = { (unsigned long)s->page,
+						 sysconf(_SC_PAGESIZE) } };
+
+	/* EEXIST: the page is there already (the fault was never taken) */
+	if (ioctl(s->uffd, UFFDIO_ZEROPAGE, &zp) == -1 && errno != EEXIST)
+		fail("UFFDIO_ZEROPAGE: %s", strerror(errno));
+}
+
+void run_thread(void *(*fn)(void *arg), void *arg)
+{
+	pthread_t t;
+	int err = pthread_create(&t, NULL, fn, arg);
+
+	if (err)
+		fail("pthread_create: %s", strerror(err));
+	pthread_detach(t);
 }
 
 void *shared_alloc(size_t size)

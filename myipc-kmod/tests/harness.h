@@ -117,6 +117,7 @@ void wait_blocked(pid_t pid, long nr);
 bool is_blocked(pid_t pid, long nr);
 long voluntary_switches(pid_t pid);
 void msleep(int ms);
+double now(void);				/* CLOCK_MONOTONIC, seconds */
 void *shared_alloc(size_t size);		/* MAP_SHARED anonymous, zeroed */
 
 /* Driver side. */
@@ -138,6 +139,21 @@ int module_load(const char *params);		/* 0 or -errno */
 void module_set_dirty(bool dirty);
 /* Restore: load MYIPC_KO with MYIPC_PARAMS if the module is missing or dirty. */
 int module_restore(bool dirty);
+
+/*
+ * A page whose first touch stalls in the kernel (userfaultfd, missing
+ * mode) until stall_release(): a copy to or from it holds the driver's
+ * locks as long as a page fault on a slow backing store would. Skips the
+ * case where userfaultfd is not available.
+ */
+struct stall {
+	int uffd;
+	void *page;
+};
+void stall_page(struct stall *s);
+void stall_release(struct stall *s);	/* fills the page with zeros */
+/* Run fn(arg) in a thread of this process (which shares the stalled page). */
+void run_thread(void *(*fn)(void *arg), void *arg);
 
 /* Run a shell command (/bin/sh -c); returns its exit status or -1. */
 int shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -128,7 +128,7 @@ void t_set_size_einval(void)
 	open_pair(&r, &w);
 	cap = tcapacity(w);
 	if (T.dev) {
-		__u64 sizes[] = { 0, MYIPC_MAX_SIZE + 1ULL, 1ULL << 32, 1ULL << 40, ~0ULL };
+		__u64 sizes[] = { MYIPC_MAX_SIZE + 1ULL, 1ULL << 32, 1ULL << 40, ~0ULL };
 		size_t i;
 
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -149,6 +149,21 @@ void t_set_size_einval(void)
 		      rc == -1 ? strerror(errno) : "success");
 	}
 	CHECK_EQ(tcapacity(w), T.dev ? MYIPC_MAX_SIZE : cap);
+	restore_size(w, cap);
+}
+
+/* Like F_SETPIPE_SZ: any size below a page, 0 included, gives one page. */
+void t_set_size_below_a_page_gives_one_page(void)
+{
+	long page = sysconf(_SC_PAGESIZE), cap;
+	int r, w;
+
+	open_pair(&r, &w);
+	cap = tcapacity(w);
+	CHECK_EQ(tset_size(w, 0), page);
+	CHECK_EQ(tcapacity(w), page);
+	CHECK_EQ(tset_size(w, 1), page);
+	CHECK_EQ(tset_size(w, page - 1), page);
 	restore_size(w, cap);
 }
 
@@ -278,4 +293,68 @@ void t_unknown_ioctl_enotty(void)
 	SYS_ERR(ioctl(r, _IOW('x', 0x42, int), &n), ENOTTY);
 	SYS_ERR(ioctl(r, TCGETS, &tio), ENOTTY);
 	SYS_ERR(ioctl(w, TIOCGWINSZ, &tio), ENOTTY);
+}
+
+/* ---- statistics never wait for a copy ---- */
+
+struct stalled_write {
+	int fd;
+	struct stall *stall;
+	volatile long ret;
+};
+
+static void *write_from_stalled_page(void *arg)
+{
+	struct stalled_write *sw = arg;
+
+	sw->ret = write(sw->fd, sw->stall->page, 100);
+	return NULL;
+}
+
+/* Read every counter through sysfs and MYIPC_IOC_GET_STATS, then exit 0. */
+static void read_all_stats(void *arg)
+{
+	int fd = *(int *)arg;
+
+	(void)get_stats(fd);
+	CHECK(sysfs_counter("bytes_written") >= 0, "no sysfs bytes_written");
+	CHECK(sysfs_counter("buffered") >= 0, "no sysfs buffered");
+}
+
+/*
+ * A writer whose user buffer faults and stalls (a page backed by a FUSE
+ * daemon that never answers; here a userfaultfd page nobody fills) holds
+ * the channel's data lock. Any local user may read the statistics in
+ * sysfs: that must not sleep behind the stalled copy.
+ */
+void t_stats_never_wait_for_a_stalled_copy(void)
+{
+	struct stall st;
+	struct stalled_write sw;
+	int r, w, status;
+	bool done = false;
+	double end;
+	pid_t pid;
+
+	open_pair(&r, &w);
+	stall_page(&st);
+	sw = (struct stalled_write){ .fd = w, .stall = &st, .ret = -2 };
+	run_thread(write_from_stalled_page, &sw);
+	msleep(300);	/* the writer is inside write(2), faulting */
+	CHECK(sw.ret == -2, "the write did not stall (returned %ld)", sw.ret);
+	pid = spawn(read_all_stats, &r);
+	for (end = now() + 3; now() < end && !done;) {
+		done = has_exited(pid, &status);
+		if (!done)
+			msleep(20);
+	}
+	stall_release(&st);
+	if (!done)
+		status = wait_status(pid, 10000);
+	CHECK(done, "reading the statistics slept behind the stalled write for 3 s");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the statistics reader failed (status %#x)", status);
+	for (end = now() + 10; sw.ret == -2 && now() < end;)
+		msleep(10);
+	CHECK_EQ(sw.ret, 100);
 }

@@ -483,6 +483,7 @@ void t_mmap_set_size_ebusy_while_mapped(void)
 	m = mmap(NULL, MYIPC_RING_PAGE, PROT_READ, MAP_SHARED, p, 0);
 	CHECK(m != MAP_FAILED, "mmap: %s", strerror(errno));
 	CHECK_EQ(tset_size(p, cap * 2), -EBUSY);
+	CHECK_EQ(tset_size(p, cap), -EBUSY);	/* even to the size it has */
 	/* a child's copy of the mapping (fork) counts too */
 	pid = fork();
 	if (pid == 0) {
@@ -601,6 +602,32 @@ void t_mmap_role_after_peer_came_and_went(void)
 	p = role_after_visit(prod, 0, false, NULL, MYIPC_END_ABSENT);
 	CHECK_EQ(ioctl(p, MYIPC_IOC_WAIT, &w), MYIPC_WAIT_READY);
 	close(p);
+}
+
+/*
+ * madvise(MADV_DONTNEED) drops a mapping's page entries; the next touch
+ * must find the ring's pages again (not SIGBUS, not zeros) on both ends.
+ */
+void t_mmap_dontneed_keeps_the_ring(void)
+{
+	struct uring p, c;
+
+	uring_open(&p, T.path, MYIPC_ROLE_PRODUCER);
+	uring_open(&c, T.path, MYIPC_ROLE_CONSUMER);
+	sfill(p.data, 0, 1000);
+	uring_publish(&p, 1000);
+	SYS(madvise(p.base, p.maplen, MADV_DONTNEED));
+	SYS(madvise(c.base, c.maplen, MADV_DONTNEED));
+	CHECK_EQ(LOAD_ACQ(&c.prod->index), 1000);
+	CHECK_EQ(c.hdr->magic, MYIPC_RING_MAGIC);
+	CHECK(scheck(c.data, 0, 1000) < 0, "the consumer reads other bytes after DONTNEED");
+	CHECK(scheck(c.data + c.cap, 0, 1000) < 0, "the second copy differs after DONTNEED");
+	/* the producer writes through its re-faulted pages, the consumer sees it */
+	sfill(p.data + 1000, 1000, 1000);
+	uring_publish(&p, 1000);
+	CHECK(scheck(c.data + 1000, 1000, 1000) < 0, "bytes written after DONTNEED are lost");
+	uring_close(&c);
+	uring_close(&p);
 }
 
 /* ---- waiting and waking ---- */
@@ -752,6 +779,270 @@ void t_mmap_wait_while_same_file_copies_no_eio(void)
 	      n < 0 ? strerror(errno) : "");
 	close(r->p);
 	close(r->c);
+}
+
+struct wait_outcome {
+	long ret;
+	double end;
+};
+
+/* In a child: the producer's MYIPC_IOC_WAIT for @need bytes of room. */
+struct producer_wait {
+	struct uring *p;
+	uint64_t need;
+	struct wait_outcome *out;
+};
+
+static void producer_wait_run(void *arg)
+{
+	struct producer_wait *pw = arg;
+	struct myipc_wait w = { .need = pw->need, .timeout_ns = 10000000000LL };
+
+	pw->out->ret = ioctl(pw->p->fd, MYIPC_IOC_WAIT, &w);
+	pw->out->end = tnow();
+}
+
+/*
+ * A mapped producer that filled the ring waits (MYIPC_IOC_WAIT) for less
+ * room than MYIPC_PIPE_BUF; a copy reader then frees that much. The
+ * producer must wake at once, not at its 10 s timeout (copy writers wait
+ * for MYIPC_PIPE_BUF, the role's WAIT for what it asked).
+ */
+static void producer_woken_by_copy_reader(uint64_t need, size_t freed)
+{
+	struct wait_outcome *out = shared_alloc(sizeof(*out));
+	struct producer_wait pw;
+	uint8_t buf[4096];
+	double t0;
+	struct uring p;
+	pid_t pid;
+	int r;
+
+	uring_open(&p, T.path, MYIPC_ROLE_PRODUCER);
+	r = SYS(topen(O_RDONLY | O_NONBLOCK));
+	sfill(p.data, 0, p.cap);
+	uring_publish(&p, p.cap);
+	*out = (struct wait_outcome){ .ret = -2 };
+	pw = (struct producer_wait){ .p = &p, .need = need, .out = out };
+	pid = spawn(producer_wait_run, &pw);
+	wait_blocked(pid, SYS_ioctl);
+	t0 = tnow();
+	CHECK_EQ(read(r, buf, freed), (long)freed);
+	expect_exit0(pid, 15000, "the waiting producer");
+	CHECK(out->ret >= 0 && (out->ret & MYIPC_WAIT_READY),
+	      "WAIT(need %llu) after %zu bytes freed gave %ld", (unsigned long long)need,
+	      freed, out->ret);
+	diag("need %llu, %zu bytes freed: woken after %.3f s", (unsigned long long)need,
+	     freed, out->end - t0);
+	/* under emulation a wake-up takes milliseconds; the bug took the 10 s timeout */
+	CHECK(out->end - t0 < 1.0, "woken %.3f s after the read", out->end - t0);
+	close(r);
+	uring_close(&p);
+}
+
+void t_mmap_wait_producer_woken_by_copy_reader(void)
+{
+	producer_woken_by_copy_reader(1, 100);
+	producer_woken_by_copy_reader(1000, 2000);
+}
+
+/*
+ * MYIPC_IOC_WAIT judges the indices against the size they had: a resize
+ * (grow, then fill beyond the old size, then shrink) between its look at
+ * the size and at the indices must not read as a corrupt ring. The
+ * producer role waits (not mapped, so SET_SIZE may resize) while the
+ * same file writes and a copy reader drains.
+ */
+void t_mmap_wait_during_resize_no_eio(void)
+{
+	uint32_t prod = MYIPC_ROLE_PRODUCER;
+	int p = SYS(topen(O_RDWR)), r = SYS(topen(O_RDONLY | O_NONBLOCK));
+	long *eio = shared_alloc(sizeof(long) * 2);
+	long cap = tcapacity(p), rounds = 0;
+	static uint8_t buf[3 * 4096];
+	double end;
+	pid_t pid;
+
+	SYS(ioctl(p, MYIPC_IOC_SET_ROLE, &prod));
+	SYS(tset_size(p, 4096));
+	pid = fork();
+	if (pid == 0) {
+		struct myipc_wait w = { .need = 4096, .timeout_ns = 0 };
+
+		for (end = tnow() + 3; tnow() < end;) {
+			if (ioctl(p, MYIPC_IOC_WAIT, &w) < 0 && errno == EIO)
+				eio[0]++;
+			eio[1]++;
+		}
+		_exit(0);
+	}
+	for (end = tnow() + 3; tnow() < end; rounds++) {
+		CHECK_EQ(tset_size(p, sizeof(buf) + 4096), 16384);
+		CHECK(write(p, buf, sizeof(buf)) == (long)sizeof(buf),
+		      "write: %s (the channel was marked broken?)", strerror(errno));
+		CHECK_EQ(read(r, buf, sizeof(buf)), (long)sizeof(buf));
+		CHECK_EQ(tset_size(p, 4096), 4096);
+	}
+	expect_exit0(pid, 10000, "the waiting producer");
+	diag("%ld resize rounds, %ld WAITs", rounds, eio[1]);
+	CHECK(eio[0] == 0, "%ld WAITs saw an honest ring as corrupt", eio[0]);
+	tset_size(p, cap);
+	close(p);
+	close(r);
+}
+
+/* ---- roles against copies in progress ---- */
+
+/* A child's blocking read(2) or write(2); the outcome lands in shared memory. */
+struct copy_call {
+	int fd;
+	bool write;
+	size_t len;
+	long ret;
+	int err;
+};
+
+static void copy_call_run(void *arg)
+{
+	struct copy_call *cc = arg;
+	static uint8_t buf[8192];
+
+	memset(buf, 'w', sizeof(buf));
+	errno = 0;
+	cc->ret = cc->write ? write(cc->fd, buf, cc->len) : read(cc->fd, buf, cc->len);
+	cc->err = errno;
+}
+
+/*
+ * A copy reader asleep in read(2) on an empty ring; then another file
+ * takes the consumer role and maps the ring; then 10 bytes come. The
+ * sleeper must not take them: it wakes to EBUSY, the mapped consumer's
+ * head stays 0 and the consumer finds all 10 bytes.
+ */
+void t_mmap_role_taken_while_copy_reader_sleeps(void)
+{
+	struct copy_call *cc = shared_alloc(sizeof(*cc));
+	int r = SYS(topen(O_RDONLY | O_NONBLOCK)), w = SYS(topen(O_WRONLY));
+	uint8_t ten[10];
+	struct uring c;
+	pid_t pid;
+
+	set_nonblock(r, false);
+	*cc = (struct copy_call){ .fd = r, .len = 64, .ret = -2 };
+	pid = spawn(copy_call_run, cc);
+	wait_blocked(pid, SYS_read);
+	uring_open(&c, T.path, MYIPC_ROLE_CONSUMER);
+	sfill(ten, 0, sizeof(ten));
+	CHECK_EQ(write(w, ten, sizeof(ten)), 10);
+	expect_exit0(pid, 10000, "the sleeping copy reader");
+	CHECK(cc->ret == -1 && cc->err == EBUSY,
+	      "the sleeping reader got %ld (%s), expected EBUSY", cc->ret, strerror(cc->err));
+	CHECK_EQ(LOAD_ACQ(&c.cons->index), 0);
+	CHECK_EQ(uring_avail(&c), 10);
+	CHECK(scheck(c.data, 0, 10) < 0, "the consumer's 10 bytes are wrong");
+	uring_close(&c);
+	close(r);
+	close(w);
+}
+
+/*
+ * The writer twin: a copy writer asleep in write(2) on a full ring, then
+ * another file takes the producer role and maps it, then a reader frees
+ * room. The sleeper must not write: EBUSY, the tail stays where the
+ * producer found it, and the reader gets exactly the bytes from before.
+ */
+void t_mmap_role_taken_while_copy_writer_sleeps(void)
+{
+	struct copy_call *cc = shared_alloc(sizeof(*cc));
+	int r = SYS(topen(O_RDONLY | O_NONBLOCK)), w = SYS(topen(O_WRONLY));
+	uint64_t off = 0, got = 0;
+	uint8_t buf[4096];
+	size_t full, n;
+	struct uring p;
+	pid_t pid;
+
+	set_nonblock(w, true);
+	full = fill_full(w, &off);
+	set_nonblock(w, false);
+	*cc = (struct copy_call){ .fd = w, .write = true, .len = 100, .ret = -2 };
+	pid = spawn(copy_call_run, cc);
+	wait_blocked(pid, SYS_write);
+	uring_open(&p, T.path, MYIPC_ROLE_PRODUCER);
+	CHECK_EQ(p.idx, full);
+	n = read(r, buf, sizeof(buf));	/* frees MYIPC_PIPE_BUF: wakes the writer */
+	CHECK_EQ(n, sizeof(buf));
+	got += n;
+	expect_exit0(pid, 10000, "the sleeping copy writer");
+	CHECK(cc->ret == -1 && cc->err == EBUSY,
+	      "the sleeping writer got %ld (%s), expected EBUSY", cc->ret, strerror(cc->err));
+	CHECK_EQ(LOAD_ACQ(&p.prod->index), full);
+	while ((n = read(r, buf, sizeof(buf))) > 0 && n != (size_t)-1)
+		got += n;
+	CHECK_EQ(got, full);
+	uring_close(&p);
+	close(r);
+	close(w);
+}
+
+struct stalled_read {
+	int fd;
+	struct stall *stall;
+	volatile long ret;
+};
+
+static void *read_into_stalled_page(void *arg)
+{
+	struct stalled_read *sr = arg;
+
+	sr->ret = read(sr->fd, sr->stall->page, 10);
+	return NULL;
+}
+
+static void take_consumer_role(void *arg)
+{
+	uint32_t cons = MYIPC_ROLE_CONSUMER;
+	int fd = SYS(topen(O_RDWR));
+
+	(void)arg;
+	SYS(ioctl(fd, MYIPC_IOC_SET_ROLE, &cons));
+	/* the copy that was in progress has finished: its 10 bytes are gone */
+	CHECK_EQ(fionread(fd), 0);
+	close(fd);
+}
+
+/*
+ * A copy reader in the middle of its copy (its user buffer faults and
+ * stalls) holds the reader lock with the role check behind it. SET_ROLE
+ * must wait until that copy is over, so no byte moves under a new
+ * mapping.
+ */
+void t_mmap_role_waits_for_copy_in_progress(void)
+{
+	int r = SYS(topen(O_RDONLY | O_NONBLOCK)), w = SYS(topen(O_WRONLY));
+	struct stalled_read sr;
+	struct stall st;
+	bool early;
+	pid_t pid;
+	int status;
+
+	stall_page(&st);
+	CHECK_EQ(write(w, "0123456789", 10), 10);
+	sr = (struct stalled_read){ .fd = r, .stall = &st, .ret = -2 };
+	run_thread(read_into_stalled_page, &sr);
+	msleep(300);	/* the reader is inside read(2), faulting */
+	CHECK(sr.ret == -2, "the read did not stall (returned %ld)", sr.ret);
+	pid = spawn(take_consumer_role, NULL);
+	msleep(500);
+	early = has_exited(pid, &status);
+	stall_release(&st);
+	status = early ? status : wait_status(pid, 10000);
+	CHECK(!early, "SET_ROLE returned while a copy reader was still copying");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the role taker failed (status %#x)", status);
+	CHECK_EQ(sr.ret, 10);
+	CHECK(!memcmp(st.page, "0123456789", 10), "the reader got other bytes");
+	close(r);
+	close(w);
 }
 
 /* ---- data ---- */
