@@ -106,12 +106,13 @@ struct myipc_stats {
 /*
  * MYIPC_IOC_SET_SIZE - resize the ring, keeping buffered data in order.
  * Like fcntl(F_SETPIPE_SZ). In: *arg is the wanted capacity. It is
- * rounded up to a power of two and to at least the page size. Out: *arg
- * holds the capacity now in effect. Errors:
- *   EINVAL  *arg is 0 or larger than MYIPC_MAX_SIZE
+ * rounded up to a power of two and to at least the page size (so 0 gives
+ * one page, as for a pipe). Out: *arg holds the capacity now in effect.
+ * Errors:
+ *   EINVAL  *arg is larger than MYIPC_MAX_SIZE
  *   EBUSY   more bytes are buffered than the new capacity holds
  *   ENOMEM  no memory for the new ring (the old one stays)
- *   EBUSY   also while any mmap of the ring exists
+ *   EBUSY   also while any mmap of the ring exists, whatever the size
  * Encoding: _IOWR(0xE7, 0x02, __u64) = 0xC008E702.
  */
 #define MYIPC_IOC_SET_SIZE	_IOWR(MYIPC_IOC_MAGIC, 0x02, __u64)
@@ -157,7 +158,13 @@ struct myipc_stats {
  * [0,0x2000) PROT_READ, [0x2000,0x3000) RW, [0x3000, end) PROT_READ. The
  * data is mapped twice back to back, so [i & mask, (i & mask) + n) is
  * contiguous for any n <= capacity. MYIPC_IOC_SET_SIZE fails with EBUSY
- * while any mapping exists.
+ * while any mapping exists. The layout needs 4 KiB pages (one control
+ * word per page, so protections differ per role): the driver does not
+ * build for other page sizes. A page dropped from a mapping with
+ * madvise(MADV_DONTNEED) is the same ring page again at its next touch.
+ * A forked child shares the parent's mappings and file: the role, and so
+ * the end, lives until both have closed or unmapped it (as a pipe end
+ * inherited by fork stays open).
  *
  * Index protocol: the producer writes data bytes, then stores tail with
  * release semantics; the consumer loads tail with acquire, reads the
@@ -273,7 +280,11 @@ struct myipc_ring_side {
  * that opened, wrote and closed in between: the consumer reads its bytes,
  * then end of file), END_ABSENT if none was (wait for the peer to open).
  * While a role is held, read(2) (write(2)) from other files
- * fails with EBUSY, since their bytes would race with the mapping's.
+ * fails with EBUSY, since their bytes would race with the mapping's; a
+ * copy already asleep in read(2) (write(2)) gets EBUSY when it wakes
+ * (or its partial count), and SET_ROLE returns only once no copy through
+ * another file is in progress on that side (it may wait for one whose
+ * user buffer is slow to fault in).
  * Encoding: _IOW(0xE7, 0x10, __u32) = 0x4004E710.
  */
 #define MYIPC_ROLE_PRODUCER	1
@@ -284,8 +295,9 @@ struct myipc_ring_side {
  * MYIPC_IOC_WAIT - sleep until the ring is ready for this role's end:
  * consumer: at least @need bytes readable (0 means 1); producer: at least
  * @need bytes of room (0 means 1, more than the capacity means all of
- * it); or the peer end has gone; or (flag MYIPC_WAIT_SEQ) the peer's
- * wake_seq word differs from @seq; or MYIPC_IOC_WAKE(MYIPC_WAKE_SELF) was
+ * it; room freed by a read(2) consumer wakes it whatever @need is); or
+ * the peer end has gone; or (flag MYIPC_WAIT_SEQ) the peer's wake_seq
+ * word differs from @seq; or MYIPC_IOC_WAKE(MYIPC_WAKE_SELF) was
  * called on this file since the last WAIT returned. "Peer gone" means all
  * ends of the other kind have closed after one existed (a producer waiting
  * before any consumer has opened keeps waiting, as an open would).
