@@ -2,7 +2,7 @@
  * The Java front end of the myipc benchmark (issue 5).
  *
  * <pre>
- * mvn -o -q -pl myipc-api,myipc-pipe,myipc-shm,myipc-kmod install -DskipTests   # once: the modules it measures
+ * mvn -o -q -pl myipc-pipe,myipc-shm,myipc-kmod -am install -DskipTests         # once: the modules it measures (and the API and ring)
  * mvn -pl myipc-bench compile exec:java -Dexec.args="--quick"                   # ~25 s here; files in myipc-bench/target/bench
  * mvn -pl myipc-bench exec:java -Dexec.args="--quick --include native.json"    # merge the C benchmark's results
  * mvn -pl myipc-bench exec:java -Dexec.args="--vm 6.1 --quick"                 # everything inside the VM, driver loaded

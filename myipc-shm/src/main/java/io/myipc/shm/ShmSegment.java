@@ -11,9 +11,9 @@ import io.myipc.internal.ring.RingFormatException;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaitPolicy;
 import io.myipc.internal.ring.SpscByteRing;
-import io.myipc.shm.internal.DoubleMapping;
+import io.myipc.internal.ring.file.DoubleMapping;
 import io.myipc.internal.ring.RingMapping;
-import io.myipc.shm.internal.FutexRingWaiter;
+import io.myipc.internal.ring.file.FutexRingWaiter;
 import io.myipc.shm.internal.ProcessLiveness;
 import io.myipc.internal.posix.LibC;
 import io.myipc.spi.OpenContext;
@@ -75,7 +75,7 @@ final class ShmSegment implements java.io.Closeable {
         this.fd = fd;
         this.mapping = mapping;
         this.ring = new SpscByteRing(mapping.control(), mapping.data(),
-                new FutexRingWaiter(mapping.address(), mapping.control()), POLICY);
+                new FutexRingWaiter(mapping.address(), mapping.control(), ProcessLiveness::isAlive), POLICY);
     }
 
     // ---- open ---------------------------------------------------------------------------------

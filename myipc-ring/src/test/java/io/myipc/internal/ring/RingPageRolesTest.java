@@ -3,10 +3,10 @@ package io.myipc.internal.ring;
 import static io.myipc.internal.posix.Posix.PROT_READ;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.myipc.shm.internal.DoubleMapping;
-import io.myipc.shm.internal.FutexRingWaiter;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
+import io.myipc.internal.ring.file.DoubleMapping;
+import io.myipc.internal.ring.file.FutexRingWaiter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Random;

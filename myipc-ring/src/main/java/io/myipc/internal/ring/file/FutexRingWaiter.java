@@ -1,4 +1,4 @@
-package io.myipc.shm.internal;
+package io.myipc.internal.ring.file;
 
 import static io.myipc.internal.posix.Errno.*;
 import static io.myipc.internal.posix.LibC.*;
@@ -14,16 +14,34 @@ import java.nio.ByteBuffer;
 /**
  * Sleeps on the peer's {@code wake_seq} word of a ring mapped from a shared file, with a shared
  * (not {@code FUTEX_PRIVATE_FLAG}) futex, so the sleeper and the waker may be different processes.
- * Liveness of the other end comes from the end records of the control page (pid and start time).
+ * Both sides must be able to write every page ({@link #interrupt} bumps the peer's word), as with
+ * {@link DoubleMapping}. Liveness of the other end comes from the end records of the control page
+ * (pid and start time), judged by an {@link OwnerProbe}.
  */
 public final class FutexRingWaiter implements RingWaiter {
+    /** Whether the process recorded as an end's owner still runs. */
+    @FunctionalInterface
+    public interface OwnerProbe {
+        boolean isAlive(int pid, long startTime);
+    }
+
     private final long controlAddress;
     private final ByteBuffer control;
+    private final OwnerProbe owners;
 
-    /** @param controlAddress address of the control page; {@code control} a buffer over the same page */
+    /** A waiter that trusts the {@code *_state} words: every recorded owner counts as alive. */
     public FutexRingWaiter(long controlAddress, ByteBuffer control) {
+        this(controlAddress, control, (pid, startTime) -> true);
+    }
+
+    /**
+     * @param controlAddress address of the control page; {@code control} a buffer over the same page
+     * @param owners asked whether a recorded owner (pid, start time) still runs
+     */
+    public FutexRingWaiter(long controlAddress, ByteBuffer control, OwnerProbe owners) {
         this.controlAddress = controlAddress;
         this.control = control;
+        this.owners = owners;
     }
 
     @Override
@@ -65,6 +83,6 @@ public final class FutexRingWaiter implements RingWaiter {
         if (pid == 0) {
             return true; // nobody recorded (not attached yet): nothing to judge
         }
-        return ProcessLiveness.isAlive(pid, SpscByteRing.ownerStartTime(control, end));
+        return owners.isAlive(pid, SpscByteRing.ownerStartTime(control, end));
     }
 }

@@ -1,12 +1,12 @@
-package io.myipc.shm.internal;
+package io.myipc.internal.ring.file;
 
 import static io.myipc.internal.posix.Errno.*;
 import static io.myipc.internal.posix.LibC.*;
 import static io.myipc.internal.posix.Posix.*;
 
 import io.myipc.internal.ring.MappedRegion;
-import io.myipc.internal.ring.RingMapping;
 import io.myipc.internal.ring.RingDescriptor;
+import io.myipc.internal.ring.RingMapping;
 import java.io.IOException;
 
 /**
@@ -23,6 +23,8 @@ import java.io.IOException;
  * MAP_SHARED|MAP_FIXED} at {@code base}, then its data pages {@code MAP_SHARED|MAP_FIXED} again at
  * {@code base + C + capacity}. The reservation and its release are {@link MappedRegion}'s, the
  * buffers the ring uses {@link RingMapping}'s, both shared with the driver transport's mapping.
+ * Both ends may write every page here: {@code shm:} maps its {@code /dev/shm} file this way, the
+ * ring's tests an anonymous memfd.
  */
 public final class DoubleMapping {
     private DoubleMapping() {

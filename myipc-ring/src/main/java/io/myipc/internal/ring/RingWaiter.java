@@ -5,14 +5,14 @@ import java.io.IOException;
 /**
  * How one end of a ring sleeps in the kernel and how the other end wakes it.
  *
- * <p>The ring does the announcing and re-checking (see {@code RING.md}). A side that goes to sleep
- * reads the peer's {@code wake_seq} word, stores a non-zero announcement in its own {@code
- * sleeping} word, re-checks the indices, and calls {@link #await} with the {@code wake_seq} value it
- * read. The other side, after publishing, sees the announcement, bumps its own {@code wake_seq} and
- * calls {@link #wake}. Neither side writes the other's page. An implementation must guarantee that
- * {@code await} does not sleep if the peer's {@code wake_seq} no longer holds {@code wakeSeq}, and
- * that {@code wake} ends a sleep that started before the bump. For {@code shm:} that is a shared
- * futex on the word; for the driver an ioctl that sleeps on its wait queue.
+ * <p>The ring does the announcing and re-checking (see {@code myipc-shm/RING.md}). A side that
+ * goes to sleep reads the peer's {@code wake_seq} word, stores a non-zero announcement in its own
+ * {@code sleeping} word, re-checks the indices, and calls {@link #await} with the {@code wake_seq}
+ * value it read. The other side, after publishing, sees the announcement, bumps its own {@code
+ * wake_seq} and calls {@link #wake}. Neither side writes the other's page. An implementation must
+ * guarantee that {@code await} does not sleep if the peer's {@code wake_seq} no longer holds {@code
+ * wakeSeq}, and that {@code wake} ends a sleep that started before the bump. For {@code shm:} that
+ * is a shared futex on the word; for the driver an ioctl that sleeps on its wait queue.
  */
 public interface RingWaiter {
 

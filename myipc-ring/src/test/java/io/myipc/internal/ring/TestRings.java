@@ -1,9 +1,9 @@
 package io.myipc.internal.ring;
 
-import io.myipc.shm.internal.DoubleMapping;
-import io.myipc.shm.internal.FutexRingWaiter;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
+import io.myipc.internal.ring.file.DoubleMapping;
+import io.myipc.internal.ring.file.FutexRingWaiter;
 import java.io.IOException;
 
 /** Rings over an anonymous memfd, double-mapped like a /dev/shm segment, waking through futex. */
