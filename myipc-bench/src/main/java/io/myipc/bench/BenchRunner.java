@@ -5,6 +5,7 @@ import io.myipc.IpcConfigException;
 import io.myipc.IpcReader;
 import io.myipc.IpcTimeoutException;
 import io.myipc.IpcWriter;
+import io.myipc.kmod.KmodAdmin;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -300,7 +301,7 @@ public final class BenchRunner {
                         transportNote = null;
                         if (s.sync() != null) {
                             // the devices are closed between transports: switch them to this row's mode now
-                            DriverSync.Result sr = DriverSync.apply(s.sync(), DEVICES);
+                            KmodAdmin.SyncResult sr = KmodAdmin.setSyncMode(s.sync(), DEVICES);
                             if (sr.skipReason() != null) {
                                 run.skipped.put(s.name(), sr.skipReason());
                                 descs.remove(s.name());
@@ -357,10 +358,16 @@ public final class BenchRunner {
         }
     }
 
-    /** For the mmap rows: the rings of both devices sized before anyone maps them (see {@link RingSizer}), else null. */
-    private static RingSizer sizer(Spec s) throws IOException {
+    /**
+     * For the mmap rows: the rings of both devices sized before anyone maps them, else null. In a ping-pong the peer's
+     * reader may map a device before the writer has set {@code size=}, so the runner holds the size until the
+     * measurement is over ({@link KmodAdmin#holdRingSize}); the held files count as a reader and a writer, so the
+     * benchmark's exchanges end by their own messages, not by end of stream. The C benchmark does the same
+     * ({@code chan_create}, dev-mmap).
+     */
+    private static KmodAdmin.RingSizeHold sizer(Spec s) throws IOException {
         if (!s.name().startsWith("kmod-mmap")) return null;
-        return new RingSizer(DEVICES.stream().map(d -> "/dev/" + d).toList(), s.capacity());
+        return KmodAdmin.holdRingSize(DEVICES.stream().map(d -> "/dev/" + d).toList(), s.capacity());
     }
 
     private String[] uris(Spec s) {
@@ -523,7 +530,7 @@ public final class BenchRunner {
         boolean spin = wait.equals("spin");
         Measure.PingResult res;
         Map<String, String> rep;
-        try (RingSizer sized = sizer(s)) {
+        try (KmodAdmin.RingSizeHold sized = sizer(s)) {
             peer.send("ECHO " + wait + " " + (yield ? "yield" : "noyield") + " " + u[0] + " " + u[1]);
             try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
                  IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
@@ -549,7 +556,7 @@ public final class BenchRunner {
         Measure.WriteResult wr;
         boolean wzc;
         Map<String, String> rep;
-        try (RingSizer sized = sizer(s)) {
+        try (KmodAdmin.RingSizeHold sized = sizer(s)) {
             peer.send("READ " + chunk + " " + total + " " + (verify ? "verify" : "timed") + " " + u[0] + " " + u[1]);
             try (IpcWriter w = IpcChannels.openWriter(u[0], OPEN_TIMEOUT);
                  IpcReader r = IpcChannels.openReader(u[1], OPEN_TIMEOUT)) {
@@ -576,11 +583,8 @@ public final class BenchRunner {
         StringBuilder m = new StringBuilder(s.name() + ": " + e.getMessage());
         if (s.scheme().equals("kmod")) {
             for (String d : DEVICES) {
-                Path dir = Path.of("/sys/class/myipc", d);
                 try {
-                    m.append("; driver ").append(d).append(": readers=")
-                            .append(Files.readString(dir.resolve("readers")).trim()).append(" writers=")
-                            .append(Files.readString(dir.resolve("writers")).trim());
+                    m.append("; driver ").append(d).append(": ").append(KmodAdmin.openEnds(d));
                 } catch (IOException x) {
                     m.append("; driver ").append(d).append(": ").append(x.getMessage());
                 }

@@ -17,9 +17,9 @@
  *
  * <p>{@link io.myipc.bench.TransportNames} is the one table pairing Java and C transport names for the report's
  * "Java vs C" column. The driver rows: {@code kmod-spsc} / {@code kmod-mutex} / {@code kmod-1m} switch the devices'
- * copy-path mode first ({@link io.myipc.bench.DriverSync}: {@code /sys/class/myipc/myipcN/sync}, or the module's
- * {@code sync=} when the driver has no such attribute, the other row then skipped with the reason);
+ * copy-path mode first ({@link io.myipc.kmod.KmodAdmin#setSyncMode}: {@code /sys/class/myipc/myipcN/sync}, or the
+ * module's {@code sync=} when the driver has no such attribute, the other row then skipped with the reason);
  * {@code kmod-mmap} / {@code kmod-mmap-1m} size both rings before either end maps them
- * ({@link io.myipc.bench.RingSizer}).
+ * ({@link io.myipc.kmod.KmodAdmin#holdRingSize}).
  */
 package io.myipc.bench;

@@ -24,6 +24,9 @@
  * myipc-kmod/driver}, {@code insmod myipc.ko nr_devs=4}, or {@code tools/vm/vm run --kernel 6.1 -- bash}); a path
  * that is not a myipc device (regular file, directory, FIFO, another driver's device) is rejected with what it is.
  *
+ * <p>{@link io.myipc.kmod.KmodAdmin} administers the devices for tools (the benchmark): the copy path's {@code sync}
+ * mode per device, a ring size held before the ends open, the open ends the driver counts.
+ *
  * <p>Tests: {@code mvn -pl myipc-kmod test} runs everything on the host, where the contract cases are skipped
  * ("driver not loaded"); {@code myipc-kmod/run-java-tests --kernel 6.1} runs them all inside the VM with the driver
  * loaded, where a skip is a failure.

@@ -1,4 +1,4 @@
-package io.myipc.bench;
+package io.myipc.kmod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sync-mode switch of the kmod copy rows, against a fake /sys tree (files, as sysfs shows them). */
-class DriverSyncTest {
+/** The copy path's sync-mode switch, against a fake /sys tree (files, as sysfs shows them). */
+class KmodAdminSyncTest {
     @TempDir
     Path tmp;
 
@@ -27,7 +27,7 @@ class DriverSyncTest {
     void thePerDeviceAttributeIsSetOnEveryDevice() throws Exception {
         Path c = classDir();
         for (String d : List.of("myipc0", "myipc1")) Files.writeString(Files.createDirectories(c.resolve(d)).resolve("sync"), "spsc\n");
-        DriverSync.Result r = DriverSync.apply("mutex", List.of("myipc0", "myipc1"), c, param("spsc"));
+        KmodAdmin.SyncResult r = KmodAdmin.setSyncMode("mutex", List.of("myipc0", "myipc1"), c, param("spsc"));
         assertThat(r.skipReason()).isNull();
         assertThat(r.note()).contains("sync=mutex set per device");
         assertThat(Files.readString(c.resolve("myipc0/sync")).trim()).isEqualTo("mutex");
@@ -37,26 +37,26 @@ class DriverSyncTest {
     @Test
     void withoutTheAttributeTheModuleParameterDecides() throws Exception {
         Path c = classDir();
-        DriverSync.Result same = DriverSync.apply("spsc", List.of("myipc0", "myipc1"), c, param("spsc"));
+        KmodAdmin.SyncResult same = KmodAdmin.setSyncMode("spsc", List.of("myipc0", "myipc1"), c, param("spsc"));
         assertThat(same.skipReason()).isNull();
         assertThat(same.note()).contains("sync=spsc from the module parameter");
-        DriverSync.Result other = DriverSync.apply("mutex", List.of("myipc0", "myipc1"), c, param("spsc"));
+        KmodAdmin.SyncResult other = KmodAdmin.setSyncMode("mutex", List.of("myipc0", "myipc1"), c, param("spsc"));
         assertThat(other.note()).isNull();
         assertThat(other.skipReason()).contains("needs sync=mutex", "loaded with sync=spsc", "--params sync=mutex");
     }
 
     @Test
     void noWayToTellTheModeIsASkipWithTheReason() throws Exception {
-        DriverSync.Result r = DriverSync.apply("spsc", List.of("myipc0"), classDir(), tmp.resolve("missing"));
+        KmodAdmin.SyncResult r = KmodAdmin.setSyncMode("spsc", List.of("myipc0"), classDir(), tmp.resolve("missing"));
         assertThat(r.skipReason()).contains("cannot tell the driver's sync mode");
     }
 
     @Test
     void onlyEbusyIsRetried() {
-        assertThat(DriverSync.isBusy(new java.io.IOException("Device or resource busy"))).isTrue();
-        assertThat(DriverSync.isBusy(new java.nio.file.FileSystemException("/sys/x", null, "Device or resource busy")))
+        assertThat(KmodAdmin.isBusy(new java.io.IOException("Device or resource busy"))).isTrue();
+        assertThat(KmodAdmin.isBusy(new java.nio.file.FileSystemException("/sys/x", null, "Device or resource busy")))
                 .isTrue();
-        assertThat(DriverSync.isBusy(new java.nio.file.AccessDeniedException("/sys/x"))).isFalse();
-        assertThat(DriverSync.isBusy(new java.io.IOException("Invalid argument"))).isFalse();
+        assertThat(KmodAdmin.isBusy(new java.nio.file.AccessDeniedException("/sys/x"))).isFalse();
+        assertThat(KmodAdmin.isBusy(new java.io.IOException("Invalid argument"))).isFalse();
     }
 }
