@@ -428,12 +428,11 @@ static int myipc_open_locked(struct myipc_chan *chan, struct myipc_file *mf,
 static int myipc_open(struct inode *inode, struct file *file)
 {
 	fmode_t mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
-	struct myipc_chan *chan = myipc_chan_get(iminor(inode));
+	struct myipc_chan *chan = container_of(inode->i_cdev,
+					       struct myipc_chan, cdev);
 	struct myipc_file *mf;
 	int ret;
 
-	if (!chan)
-		return -ENXIO;
 	if (!mode)
 		return -EINVAL;
 	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
@@ -628,7 +627,7 @@ static ssize_t myipc_read_some(struct myipc_chan *chan, struct iov_iter *to,
 /*
  * Sleep on @q (exclusively) until @ready, announcing in @side's sleeping
  * word for an mmap'd peer: a fresh number on every round that finds the
- * ring not ready, so that each sleep gets answered (ring.c). The order
+ * ring not ready, so that each sleep gets answered (announce.c). The order
  * per round: queue and set the task state (prepare_to_wait_event(), a
  * full barrier), store the number (then a full barrier), evaluate
  * @ready. A kernel waker's publish then wq_has_sleeper() finds us
@@ -649,7 +648,7 @@ static int myipc_sleep(struct myipc_chan *chan, wait_queue_head_t *q,
 		long intr = prepare_to_wait_event(q, &entry,
 						  TASK_INTERRUPTIBLE);
 
-		myipc_announce_sleep(chan, side, ann, &number);
+		myipc_announce_sleep(side, ann, &number);
 		if (ready(chan))
 			break;
 		if (intr) {
@@ -659,7 +658,7 @@ static int myipc_sleep(struct myipc_chan *chan, wait_queue_head_t *q,
 		schedule();
 	}
 	finish_wait(q, &entry);
-	myipc_announce_wake(chan, side, ann, number);
+	myipc_announce_wake(side, ann, number);
 	return ret ? -ERESTARTSYS : 0;
 }
 
@@ -721,9 +720,8 @@ static ssize_t myipc_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		}
 		ret = -EAGAIN;
 		if (myipc_nonblock(iocb)) {
-			/* a poll or epoll wait follows: announce it (ring.c) */
-			myipc_announce_poll(chan, chan->ring.cons,
-					    &chan->rd_ann);
+			/* a poll or epoll wait follows: announce it (announce.c) */
+			myipc_announce_poll(chan->ring.cons, &chan->rd_ann);
 			break;
 		}
 		if (myipc_read_wait(chan, m))
@@ -840,9 +838,8 @@ static ssize_t myipc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		if (done != before)
 			continue;
 		if (myipc_nonblock(iocb)) {
-			/* a poll or epoll wait follows: announce it (ring.c) */
-			myipc_announce_poll(chan, chan->ring.prod,
-					    &chan->wr_ann);
+			/* a poll or epoll wait follows: announce it (announce.c) */
+			myipc_announce_poll(chan->ring.prod, &chan->wr_ann);
 			err = -EAGAIN;
 			break;
 		}
@@ -889,7 +886,7 @@ static __poll_t myipc_poll_write_mask(struct myipc_chan *chan)
 
 /*
  * A poller that finds its side not ready waits without running our code,
- * so it announces itself before it goes (ring.c): a fresh number in its
+ * so it announces itself before it goes (announce.c): a fresh number in its
  * side's sleeping word, a full barrier, then one more look. The number
  * stays until a later .poll finds the side ready. @seen is the poll
  * number loaded before the first look.
@@ -910,7 +907,7 @@ static __poll_t myipc_poll_side(struct myipc_chan *chan, struct myipc_file *mf,
 		myipc_announce_ready(side, ann, seen);
 		return mask;
 	}
-	myipc_announce_poll(chan, side, ann);
+	myipc_announce_poll(side, ann);
 	return reader ? myipc_poll_read_mask(chan, mf) :
 			myipc_poll_write_mask(chan);
 }

@@ -53,13 +53,7 @@ module_param_cb(dev_mode, &myipc_mode_ops, &dev_mode, 0444);
 MODULE_PARM_DESC(dev_mode, "permissions of the device nodes, octal (default 0600)");
 
 static dev_t myipc_devt;
-static struct cdev myipc_cdev;
 static struct myipc_chan *myipc_chans;
-
-struct myipc_chan *myipc_chan_get(unsigned int minor)
-{
-	return minor < nr_devs ? &myipc_chans[minor] : NULL;
-}
 
 /* ---- sysfs: /sys/class/myipc/myipcN/<counter>, readers, writers, sync ---- */
 
@@ -224,24 +218,47 @@ static int myipc_check_params(u32 *size)
 
 static void myipc_destroy_devices(unsigned int count)
 {
-	while (count--)
+	while (count--) {
 		device_destroy(&myipc_class, MKDEV(MAJOR(myipc_devt), count));
+		cdev_del(&myipc_chans[count].cdev);
+	}
+}
+
+/*
+ * One cdev per channel, so open() finds its channel with container_of()
+ * on the inode's cdev; added before its node appears in /dev.
+ */
+static int myipc_create_device(unsigned int i)
+{
+	struct myipc_chan *chan = &myipc_chans[i];
+	dev_t devt = MKDEV(MAJOR(myipc_devt), i);
+	struct device *dev;
+	int ret;
+
+	cdev_init(&chan->cdev, &myipc_fops);
+	chan->cdev.owner = THIS_MODULE;
+	ret = cdev_add(&chan->cdev, devt, 1);
+	if (ret)
+		return ret;
+	dev = device_create(&myipc_class, NULL, devt, chan, "myipc%u", i);
+	if (IS_ERR(dev)) {
+		cdev_del(&chan->cdev);
+		return PTR_ERR(dev);
+	}
+	return 0;
 }
 
 static int myipc_create_devices(void)
 {
-	struct device *dev;
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < nr_devs; i++) {
-		dev = device_create(&myipc_class, NULL,
-				    MKDEV(MAJOR(myipc_devt), i),
-				    &myipc_chans[i], "myipc%u", i);
-		if (IS_ERR(dev)) {
-			pr_err("cannot create device myipc%u: %ld\n",
-			       i, PTR_ERR(dev));
+		ret = myipc_create_device(i);
+		if (ret) {
+			pr_err("cannot create device myipc%u: %d\n", i, ret);
 			myipc_destroy_devices(i);
-			return PTR_ERR(dev);
+			return ret;
 		}
 	}
 	return 0;
@@ -289,14 +306,9 @@ static int __init myipc_init(void)
 	ret = alloc_chrdev_region(&myipc_devt, 0, nr_devs, "myipc");
 	if (ret)
 		goto err_chans;
-	cdev_init(&myipc_cdev, &myipc_fops);
-	myipc_cdev.owner = THIS_MODULE;
-	ret = cdev_add(&myipc_cdev, myipc_devt, nr_devs);
-	if (ret)
-		goto err_region;
 	ret = class_register(&myipc_class);
 	if (ret)
-		goto err_cdev;
+		goto err_region;
 	ret = myipc_create_devices();
 	if (ret)
 		goto err_class;
@@ -307,8 +319,6 @@ static int __init myipc_init(void)
 
 err_class:
 	class_unregister(&myipc_class);
-err_cdev:
-	cdev_del(&myipc_cdev);
 err_region:
 	unregister_chrdev_region(myipc_devt, nr_devs);
 err_chans:
@@ -320,7 +330,6 @@ static void __exit myipc_exit(void)
 {
 	myipc_destroy_devices(nr_devs);
 	class_unregister(&myipc_class);
-	cdev_del(&myipc_cdev);
 	unregister_chrdev_region(myipc_devt, nr_devs);
 	myipc_free_chans();
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmap.c - the ring in user space: mmap with role-enforced protections,
- * MYIPC_IOC_WAIT and MYIPC_IOC_WAKE (the contract is in uapi/myipc.h)
+ * MYIPC_IOC_WAIT and MYIPC_IOC_WAKE (the contract is in uapi/myipc.h;
+ * MYIPC_IOC_SET_ROLE is open/release bookkeeping and lives in fifo.c)
  *
  * ->mmap runs with the caller's mmap_lock held for writing. It therefore
  * takes only chan->map_lock (last in the lock order, myipc_drv.h), never

@@ -3,11 +3,12 @@
  * myipc_drv.h - internal interfaces of the myipc driver
  *
  * Files:
- *   main.c   module parameters, device numbers, class, sysfs attributes
- *   fifo.c   open/release rendezvous, read/write, poll, wait and wake
- *   ioctl.c  FIONREAD, size and statistics ioctls
- *   ring.c   the byte ring: pages, index checks, copy in/out, publish
- *   mmap.c   roles, mmap of the ring, MYIPC_IOC_WAIT/WAKE
+ *   main.c      module parameters, a cdev per channel, class, sysfs
+ *   fifo.c      open/release rendezvous, roles, read/write, poll, wake-ups
+ *   announce.c  kernel ends announcing their sleeps to an mmap'd peer
+ *   ioctl.c     FIONREAD, size and statistics ioctls
+ *   ring.c      the byte ring: pages, index checks, copy in/out, publish
+ *   mmap.c      mmap of the ring, MYIPC_IOC_WAIT/WAKE
  */
 #ifndef MYIPC_DRV_H
 #define MYIPC_DRV_H
@@ -26,12 +27,11 @@
 /*
  * struct myipc_ring - the channel's SPSC byte ring, in mappable pages
  *
- * Layout (uapi/myipc.h, the same as RingDescriptor in myipc-shm): three
- * control pages (header, producer page, consumer page), then the data
- * pages. Names follow that descriptor, not fs/pipe.c: the producer's
- * index is the *tail* (bytes ever published, in the producer page), the
- * consumer's index the *head* (bytes ever consumed, in the consumer
- * page); the driver's earlier pipe-style names were swapped to match.
+ * Layout (uapi/myipc.h): three control pages (header, producer page,
+ * consumer page), then the data pages. Names follow that header, not
+ * fs/pipe.c: the producer's index is the *tail* (bytes ever published,
+ * in the producer page), the consumer's index the *head* (bytes ever
+ * consumed, in the consumer page).
  * Both are free-running u64; the byte at index i lives at
  * data[i & (size - 1)]; tail - head is the number of bytes buffered
  * (0 .. size), so every byte of the buffer is usable.
@@ -78,14 +78,16 @@ struct myipc_ring {
  * struct myipc_announcer - the kernel ends of one side (readers: the
  * consumer page, writers: the producer page) announcing that they wait,
  * in that page's sleeping word, for an mmap'd peer (uapi/myipc.h, the
- * wait/wake protocol; ring.c has the rules).
+ * wait/wake protocol; announce.c has the rules).
  * @sleepers: kernel ends of this side asleep in read(2)/write(2)
  * @poll_number: the number a .poll (or an EAGAIN) that found the side
  *	not ready stored last; 0 once a .poll has found the side ready
+ * @last_number: the last number handed out on this side
  */
 struct myipc_announcer {
 	atomic_t sleepers;
 	atomic_t poll_number;
+	atomic_t last_number;
 };
 
 /* Counters kept per direction; see struct myipc_stats for the meaning. */
@@ -136,6 +138,7 @@ struct myipc_side_stats {
  * some end is open; the last close frees it and with it any data.
  */
 struct myipc_chan {
+	struct cdev cdev;		/* /dev/myipc<index> */
 	struct mutex lock;		/* see above */
 	struct mutex rd_lock;		/* readers, spsc mode */
 	struct mutex wr_lock;		/* writers, spsc mode */
@@ -155,7 +158,6 @@ struct myipc_chan {
 	int broken;			/* a ring index was corrupted */
 	struct myipc_announcer rd_ann;	/* kernel readers waiting */
 	struct myipc_announcer wr_ann;	/* kernel writers waiting */
-	atomic_t announce;		/* announcement numbers */
 	u32 default_size;
 	bool spsc;			/* sync mode; changes only while closed */
 	struct myipc_side_stats rd_stats;
@@ -223,12 +225,13 @@ size_t myipc_ring_copy_out(struct myipc_ring *ring, u64 head,
 void myipc_ring_consume(struct myipc_ring *ring, u64 head);
 int myipc_ring_resize(struct myipc_ring *ring, struct myipc_ring *fresh);
 int myipc_size_round(u64 want, u32 *size);
-void myipc_announce_sleep(struct myipc_chan *chan,
-			  struct myipc_ring_side *side,
+
+/* announce.c */
+void myipc_announce_sleep(struct myipc_ring_side *side,
 			  struct myipc_announcer *ann, u32 *number);
-void myipc_announce_wake(struct myipc_chan *chan, struct myipc_ring_side *side,
+void myipc_announce_wake(struct myipc_ring_side *side,
 			 struct myipc_announcer *ann, u32 number);
-void myipc_announce_poll(struct myipc_chan *chan, struct myipc_ring_side *side,
+void myipc_announce_poll(struct myipc_ring_side *side,
 			 struct myipc_announcer *ann);
 void myipc_announce_ready(struct myipc_ring_side *side,
 			  struct myipc_announcer *ann, u32 seen);
@@ -246,17 +249,14 @@ void myipc_set_broken(struct myipc_chan *chan);
 bool myipc_wake_writers_prepare(struct myipc_chan *chan);
 void myipc_wake_writers(struct myipc_chan *chan);
 void myipc_wake_readers(struct myipc_chan *chan);
+int myipc_set_role(struct file *file, u32 role);
 
 /* ioctl.c */
 long myipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* mmap.c */
 int myipc_mmap(struct file *file, struct vm_area_struct *vma);
-int myipc_set_role(struct file *file, u32 role);
 int myipc_wait(struct file *file, struct myipc_wait __user *arg);
 int myipc_wake(struct file *file, u32 how);
-
-/* main.c */
-struct myipc_chan *myipc_chan_get(unsigned int minor);
 
 #endif /* MYIPC_DRV_H */

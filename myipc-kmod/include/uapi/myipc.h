@@ -126,10 +126,12 @@ struct myipc_stats {
 /*
  * ===================== The shared ring (mmap) =====================
  *
- * Every channel's ring lives in pages that user space can map. The layout
- * mirrors io.myipc.internal.ring.RingDescriptor (myipc-shm/RING.md) offset
- * by offset, so the same ring code runs over /dev/shm and over the driver.
- * Naming follows that descriptor, NOT fs/pipe.c: "tail" is the producer's
+ * Every channel's ring lives in pages that user space can map. This
+ * header is the reference for the layout and the wait/wake protocol of
+ * that ring, wherever its memory comes from: the Java ring
+ * (io.myipc.internal.ring.RingDescriptor, module myipc-ring) follows it
+ * offset by offset, over the driver's pages and over /dev/shm.
+ * Naming is NOT that of fs/pipe.c: "tail" is the producer's
  * index (bytes ever published), "head" the consumer's (bytes ever
  * consumed); tail - head is the number of readable bytes, 0 .. capacity.
  * Both are free-running 64-bit counters; the byte at index i lives at
