@@ -1021,6 +1021,7 @@ void t_mmap_role_waits_for_copy_in_progress(void)
 	int r = SYS(topen(O_RDONLY | O_NONBLOCK)), w = SYS(topen(O_WRONLY));
 	struct stalled_read sr;
 	struct stall st;
+	double end;
 	bool early;
 	pid_t pid;
 	int status;
@@ -1039,6 +1040,9 @@ void t_mmap_role_waits_for_copy_in_progress(void)
 	CHECK(!early, "SET_ROLE returned while a copy reader was still copying");
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "the role taker failed (status %#x)", status);
+	/* the copy is over; its thread may not have stored the result yet */
+	for (end = tnow() + 10; sr.ret == -2 && tnow() < end;)
+		msleep(10);
 	CHECK_EQ(sr.ret, 10);
 	CHECK(!memcmp(st.page, "0123456789", 10), "the reader got other bytes");
 	close(r);
