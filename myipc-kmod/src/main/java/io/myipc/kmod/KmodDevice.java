@@ -23,9 +23,8 @@ import java.util.regex.Pattern;
  */
 final class KmodDevice {
     /** How to get the driver, for every "no device" message. */
-    static final String LOAD_ADVICE = "build it with 'make -C myipc-kmod/driver' and load it as root with"
-            + " 'insmod myipc-kmod/driver/myipc.ko nr_devs=4', or work inside the VM that has it loaded:"
-            + " tools/vm/vm run --kernel 6.1 -- bash";
+    static final String LOAD_ADVICE = "load it as root with 'modprobe myipc' (install it once with DKMS:"
+            + " myipc-kmod/README.md, \"Install on a host\")";
     private static final Pattern DEV_NUMBER = Pattern.compile(Pattern.quote(MyipcUapi.DEV_PREFIX) + "(\\d+)");
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
@@ -101,7 +100,7 @@ final class KmodDevice {
             String devs = "the myipc driver is loaded with nr_devs=" + n + ", so its devices are "
                     + MyipcUapi.DEV_PREFIX + "0.." + MyipcUapi.DEV_PREFIX + (n - 1) + ": use one of those";
             return new IpcException(what + devs + (wanted < MyipcUapi.MAX_DEVS
-                    ? ", or reload the driver with more (rmmod myipc; insmod myipc.ko nr_devs=" + (wanted + 1) + ")"
+                    ? ", or reload the driver with more (rmmod myipc; modprobe myipc nr_devs=" + (wanted + 1) + ")"
                     : " (the driver has at most " + MyipcUapi.MAX_DEVS + " devices)"));
         }
         return new IpcException(what + "the myipc driver is loaded" + (nr == null ? "" : " with nr_devs=" + nr)

@@ -20,8 +20,8 @@
  * {@code size=} must be set before the reader maps it (open the writer first), else the writer's open fails and says
  * so.
  *
- * <p>Without the driver, opening a channel fails at once with how to build and load it ({@code make -C
- * myipc-kmod/driver}, {@code insmod myipc.ko nr_devs=4}, or {@code tools/vm/vm run --kernel 6.1 -- bash}); a path
+ * <p>Without the driver, opening a channel fails at once and says how to load it ({@code modprobe myipc}, after a
+ * DKMS install as the myipc-kmod README's "Install on a host" shows); a path
  * that is not a myipc device (regular file, directory, FIFO, another driver's device) is rejected with what it is.
  *
  * <p>{@link io.myipc.kmod.KmodAdmin} administers the devices for tools (the benchmark): the copy path's {@code sync}
