@@ -5,6 +5,7 @@ import io.myipc.IpcWriter;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Example program 1 of 2: writes orders to the logical channel {@code orders}. Which transport carries them is
@@ -14,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 public final class OrderProducer {
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        try (IpcWriter out = IpcChannels.openWriter("orders")) { // waits for the consumer
+        // waits for the consumer, at most a minute (then IpcTimeoutException)
+        try (IpcWriter out = IpcChannels.openWriter("orders", Duration.ofMinutes(1))) {
             for (int i = 1; i <= count; i++) {
                 out.writeMessage(ByteBuffer.wrap(("order " + i).getBytes(StandardCharsets.UTF_8)));
             }
