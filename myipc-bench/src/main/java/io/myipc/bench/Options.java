@@ -44,8 +44,8 @@ public final class Options {
     private final Set<String> given = new LinkedHashSet<>();
 
     public static final String USAGE = String.join("\n",
-            "usage: mvn -pl myipc-bench exec:java -Dexec.args=\"[options]\"",
-            "       (or java -cp <classpath> io.myipc.bench.BenchRunner [options])",
+            "usage: mvn -pl myipc-bench -am test-compile exec:java -Dexec.args=\"[options]\"",
+            "       (after mvn install: mvn -pl myipc-bench exec:java ...; or java -cp <classpath> io.myipc.bench.BenchRunner [options])",
             "  --transports a,b,..   of " + String.join(",", ALL_TRANSPORTS) + " (default: all; kmod* need /dev/myipc0)",
             "  --sizes 64,4KiB,..    throughput chunk sizes (default 64,4KiB,64KiB,1MiB)",
             "  --bytes N             bytes per throughput point (default 256MiB; --quick 16MiB)",
