@@ -21,8 +21,9 @@ final class PipeFiles {
     private PipeFiles() {
     }
 
-    /** Creates the FIFO if asked and checks that the path is one. */
-    static void prepare(FifoConfig cfg) throws IOException {
+    /** Creates the FIFO if asked and checks that the path is one; true if this call created it. */
+    static boolean prepare(FifoConfig cfg) throws IOException {
+        boolean created = false;
         Path p = Path.of(cfg.path());
         BasicFileAttributes attrs = attributes(p);
         if (attrs == null) {
@@ -41,6 +42,7 @@ final class PipeFiles {
                     throw Errno.exception(err, "mkfifo", cfg.path());
                 }
             } else {
+                created = true;
                 // mkfifo applies the umask; mode= means the exact bits
                 try {
                     Files.setPosixFilePermissions(p, permissions(cfg.mode()));
@@ -55,6 +57,12 @@ final class PipeFiles {
                     + (attrs.isDirectory() ? "directory" : "regular file")
                     + ", not a FIFO: remove it or choose another path");
         }
+        return created;
+    }
+
+    /** Unlinks the FIFO; a path that is already gone is fine. */
+    static void remove(FifoConfig cfg) {
+        LibC.unlink(cfg.path());
     }
 
     /** Applies {@code size=} with {@code F_SETPIPE_SZ} on the writer's descriptor; closes it on failure. */

@@ -37,9 +37,9 @@ class PipeTransportTest {
     }
 
     @Test
-    void theFifoIsCreatedWithTheRequestedModeAndStaysForReuse() throws Exception {
+    void theFifoIsCreatedWithTheRequestedModeAndWithKeepStaysForReuse() throws Exception {
         Path fifo = dir.resolve("o.fifo");
-        String uri = "pipe:" + fifo + "?mode=0660";
+        String uri = "pipe:" + fifo + "?mode=0660&keep=true";
         CompletableFuture<IpcReader> rf = openReaderAsync(uri);
         try (IpcWriter w = IpcChannels.openWriter(uri, Duration.ofSeconds(30)); IpcReader r = rf.get(30, TimeUnit.SECONDS)) {
             assertThat(Files.getPosixFilePermissions(fifo)).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
@@ -110,7 +110,7 @@ class PipeTransportTest {
     @Test
     void aPlainShellWriterAndReaderInteroperate() throws Exception {
         Path fifo = dir.resolve("shell.fifo");
-        String uri = "pipe:" + fifo;
+        String uri = "pipe:" + fifo + "?keep=true"; // the shell tools open the path after our ends
         // the shell writes into the FIFO once our reader has created it
         CompletableFuture<IpcReader> rf = openReaderAsync(uri);
         while (!Files.exists(fifo)) {
