@@ -79,6 +79,14 @@ public final class IpcChannels {
         return Transports.forAddress(address).capabilities(address);
     }
 
+    /**
+     * The transports on the class path, one line each: the URI form and every parameter with its default and
+     * accepted values. Error messages name only the forms and point here.
+     */
+    public static String describeTransports() {
+        return Transports.describeAll();
+    }
+
     /** The schemes of the transports on the class path. */
     public static Set<String> schemes() {
         return Transports.all().keySet();

@@ -78,10 +78,9 @@ public final class ChannelResolver {
         }
         if (v == null || v.isBlank()) {
             throw new IpcConfigException("channel '" + c + "' is not configured: set -D" + PROPERTY_PREFIX + c
-                    + "=<uri>, or the environment variable " + envName(c) + "=<uri>, or add " + FILE_PREFIX + c
-                    + "=<uri> to the properties file named by -D" + CONFIG_PROPERTY + " or " + CONFIG_ENV
-                    + (file == null || file.isBlank() ? " (none is set)" : " (now " + file.trim() + ")") + "; "
-                    + acceptedForms);
+                    + "=<uri>, " + envName(c) + "=<uri> or " + FILE_PREFIX + c + "=<uri> in the file named by -D"
+                    + CONFIG_PROPERTY + (file == null || file.isBlank() ? " (none is set)" : " (" + file.trim() + ")")
+                    + "; " + acceptedForms);
         }
         v = v.trim();
         if (!ChannelAddress.looksLikeUri(v)) {

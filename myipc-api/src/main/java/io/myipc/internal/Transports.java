@@ -35,7 +35,10 @@ public final class Transports {
         return m;
     }
 
-    /** "Accepted forms: pipe:/abs/path.fifo[?create=...]; shm:..." for error messages. */
+    /**
+     * "accepted forms: kmod:/dev/myipcN, pipe:/absolute/path.fifo, shm:&lt;name&gt;" for error messages: one short
+     * line; {@link #describeAll()} has the parameters.
+     */
     public static String acceptedForms() {
         Map<String, Transport> all = all();
         if (all.isEmpty()) {
@@ -44,11 +47,28 @@ public final class Transports {
         StringBuilder sb = new StringBuilder("accepted forms: ");
         boolean first = true;
         for (Transport t : all.values()) {
-            if (!first) {
-                sb.append("; ");
-            }
+            sb.append(first ? "" : ", ").append(shortSyntax(t));
             first = false;
-            sb.append(describe(t));
+        }
+        return sb.toString();
+    }
+
+    /** The syntax without its explanation in parentheses, e.g. {@code shm:<name>}. */
+    private static String shortSyntax(Transport t) {
+        String s = t.syntax();
+        int paren = s.indexOf(" (");
+        return paren > 0 ? s.substring(0, paren) : s;
+    }
+
+    /** Every transport on the class path with its syntax and parameters, one line each. */
+    public static String describeAll() {
+        Map<String, Transport> all = all();
+        if (all.isEmpty()) {
+            return acceptedForms();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Transport t : all.values()) {
+            sb.append(describe(t)).append(System.lineSeparator());
         }
         return sb.toString();
     }
@@ -66,6 +86,15 @@ public final class Transports {
         return sb.toString();
     }
 
+    /** "create=, mode=, size=" */
+    private static String parameterNames(Transport t) {
+        StringBuilder sb = new StringBuilder();
+        for (TransportParameter p : t.parameters()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(p.name()).append('=');
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
     /** The transport for {@code address}, after checking its parameter names. */
     public static Transport forAddress(ChannelAddress address) throws IpcConfigException {
         Transport t = all().get(address.scheme());
@@ -74,13 +103,14 @@ public final class Transports {
                     ? "scheme '" + address.scheme() + ":' of " + address.describe() + " needs the module myipc-"
                       + address.scheme() + " on the class path, which is missing"
                     : "unknown scheme '" + address.scheme() + ":' in " + address.describe();
-            throw new IpcConfigException(known + "; " + acceptedForms());
+            throw new IpcConfigException(known + "; " + acceptedForms() + " (parameters: IpcChannels.describeTransports())");
         }
         for (String name : address.params().keySet()) {
             boolean ok = t.parameters().stream().anyMatch(p -> p.name().equals(name));
             if (!ok) {
                 throw new IpcConfigException("unknown parameter '" + name + "' in " + address.describe()
-                        + "; accepted form: " + describe(t));
+                        + ": use one of " + parameterNames(t) + " (" + t.scheme()
+                        + ": parameters are listed by IpcChannels.describeTransports())");
             }
         }
         return t;

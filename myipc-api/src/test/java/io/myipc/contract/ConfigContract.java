@@ -159,4 +159,18 @@ public abstract class ConfigContract extends ContractBase {
                 .isInstanceOf(IpcConfigException.class)
                 .hasMessageContaining("must be");
     }
+
+    @Test
+    void theUnknownSchemeAndUnconfiguredNameMessagesAreShort() {
+        Throwable scheme = org.junit.jupiter.api.Assertions.assertThrows(IpcConfigException.class,
+                () -> IpcChannels.openWriter("carrier-pigeon:/loft"));
+        Throwable name = org.junit.jupiter.api.Assertions.assertThrows(IpcConfigException.class,
+                () -> IpcChannels.openReader("nosuch-channel"));
+        Throwable param = org.junit.jupiter.api.Assertions.assertThrows(IpcConfigException.class,
+                () -> IpcChannels.openReader(newChannelUri() + (newChannelUri().contains("?") ? "&" : "?") + "colour=blue"));
+        for (Throwable e : List.of(scheme, name, param)) {
+            assertThat(e.getMessage()).as(e.getMessage()).hasSizeLessThanOrEqualTo(300).doesNotContain("\n");
+        }
+        assertThat(IpcChannels.describeTransports()).contains(scheme() + ":");
+    }
 }
