@@ -73,6 +73,8 @@ public final class IpcChannels {
     /**
      * What an end of {@code channel} can do: the capabilities its transport gives that address (a parameter may
      * change them, e.g. {@code kmod:...?mode=mmap} is {@code ZERO_COPY}); the ends opened for it report the same.
+     * Validates {@code channel} as an open does, without opening anything: a URI that an open rejects with
+     * {@link IpcConfigException} is rejected here with the same exception, so configuration can be checked at start-up.
      */
     public static Set<Capability> capabilities(String channel) throws IpcConfigException {
         ChannelAddress address = address(channel);

@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,6 +160,18 @@ public abstract class ConfigContract extends ContractBase {
         assertThatThrownBy(() -> IpcChannels.openReader(uriWithBadParameterValue()))
                 .isInstanceOf(IpcConfigException.class)
                 .hasMessageContaining("must be");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.myipc.contract.BadUris#all")
+    void capabilitiesRejectsEveryUriThatOpenRejects(String uri) {
+        Duration t = Duration.ofMillis(200);
+        assertThatThrownBy(() -> IpcChannels.openReader(uri, t)).as("openReader(%s)", uri)
+                .isInstanceOf(IpcConfigException.class);
+        assertThatThrownBy(() -> IpcChannels.openWriter(uri, t)).as("openWriter(%s)", uri)
+                .isInstanceOf(IpcConfigException.class);
+        assertThatThrownBy(() -> IpcChannels.capabilities(uri)).as("capabilities(%s)", uri)
+                .isInstanceOf(IpcConfigException.class);
     }
 
     @Test

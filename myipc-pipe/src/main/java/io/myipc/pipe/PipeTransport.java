@@ -48,6 +48,13 @@ public final class PipeTransport implements Transport {
         return EnumSet.of(Capability.CROSS_PROCESS, Capability.PEER_DEATH_DETECTION, Capability.KERNEL_WAIT);
     }
 
+    /** Parses the address as an open does, so a URI that the open rejects is rejected here too. */
+    @Override
+    public Set<Capability> capabilities(ChannelAddress address) throws IpcConfigException {
+        FifoConfig.of(address);
+        return capabilities();
+    }
+
     @Override
     public String syntax() {
         return "pipe:/absolute/path.fifo";

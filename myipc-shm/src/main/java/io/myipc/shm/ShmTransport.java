@@ -1,6 +1,7 @@
 package io.myipc.shm;
 
 import io.myipc.Capability;
+import io.myipc.IpcConfigException;
 import io.myipc.internal.ring.RingReaderEnd;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWriterEnd;
@@ -39,6 +40,13 @@ public final class ShmTransport implements Transport {
 
     @Override
     public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    /** Parses the address as an open does, so a URI that the open rejects is rejected here too. */
+    @Override
+    public Set<Capability> capabilities(ChannelAddress address) throws IpcConfigException {
+        ShmAddress.parse(address);
         return CAPABILITIES;
     }
 
