@@ -70,6 +70,12 @@ public interface IpcReader extends IpcEnd, ReadableByteChannel {
      */
     ByteBuf viewMessage() throws IOException;
 
+    /**
+     * As {@link #viewMessage()} with a timeout for the arrival of the message's first byte: throws
+     * {@link IpcTimeoutException} when nothing came in time; the channel stays usable.
+     */
+    ByteBuf viewMessage(Duration timeout) throws IOException;
+
     /** Consumes the message returned by {@link #viewMessage()}. */
     void releaseMessage() throws IOException;
 }

@@ -260,6 +260,12 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
     }
 
     @Override
+    public ByteBuf viewMessage(Duration timeout) throws IOException {
+        long t = toNanos(timeout);
+        return call(() -> message(t, false));
+    }
+
+    @Override
     public void releaseMessage() throws IOException {
         call(() -> {
             if (messageToRelease < 0) {

@@ -3,6 +3,7 @@ package io.myipc.contract;
 import io.myipc.IpcOptions;
 import io.myipc.IpcProtocolException;
 import io.myipc.IpcReader;
+import io.myipc.IpcTimeoutException;
 import io.myipc.IpcWriter;
 import io.myipc.MessageTooLargeException;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -103,6 +105,28 @@ public abstract class MessageContract extends ContractBase {
                     .hasMessageContaining("ended inside a message");
         }
         peer2.assertSuccess(OPEN);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void viewMessageWithTimeoutThrowsWhenNothingComesAndTheChannelStaysUsable(Mode mode) throws Exception {
+        String uri = newChannelUri();
+        PeerHandle peer = peer(mode, "writer", uri, "open", "ready", "await", "write-messages=3,0,3000", "close");
+        try (IpcReader r = openReader(uri)) {
+            peer.expect("READY", OPEN);
+            assertThatThrownBy(() -> r.viewMessage(Duration.ofMillis(50))).isInstanceOf(IpcTimeoutException.class)
+                    .hasMessageContaining("timed out");
+            assertThat(r.isOpen()).isTrue();
+            peer.send("go");
+            for (int k = 0; k < 3; k++) {
+                ByteBuf m = r.viewMessage(OPEN);
+                assertThat(m).isNotNull();
+                Peer.checkMessage(k, Patterns.messageSize(k, 0, 3000), m);
+                r.releaseMessage();
+            }
+            assertThat(r.viewMessage(OPEN)).isNull();
+        }
+        peer.assertSuccess(OPEN);
     }
 
     @ParameterizedTest
