@@ -5,6 +5,7 @@ import static io.myipc.internal.posix.Errno.*;
 import static io.myipc.internal.posix.LibC.*;
 import static io.myipc.internal.posix.Posix.*;
 
+import io.myipc.IpcConfigException;
 import io.myipc.IpcException;
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingFormatException;
@@ -19,6 +20,8 @@ import io.myipc.internal.posix.LibC;
 import io.myipc.spi.OpenContext;
 import com.sun.jna.Pointer;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +52,12 @@ import java.util.concurrent.locks.LockSupport;
 final class ShmSegment implements java.io.Closeable {
     private static final long NOT_READY_GRACE_NANOS = 1_000_000_000L;
     private static final long SLICE_NANOS = 50_000_000L;
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, BYTE_ORDER);
+    /**
+     * Bit of the header's {@code flags} word (shm only; a driver leaves it 0): an end asked for another capacity than
+     * the segment's and was refused. The end waiting in its open for that peer sees it and fails too.
+     */
+    static final int FLAG_CAPACITY_REFUSED = 1;
 
     /**
      * Spin and yield rounds before a side sleeps; tunable with the system properties {@code
@@ -214,11 +223,7 @@ final class ShmSegment implements java.io.Closeable {
             } finally {
                 munmap(hdr, CONTROL_SIZE);
             }
-            if (address.capacityGiven() && capacity != address.capacity()) {
-                throw new IpcException("shared-memory segment " + address.path() + " of " + address.describe()
-                        + " exists with capacity " + capacity + " bytes, but " + address.uri() + " asks for "
-                        + address.capacity() + ": give both ends the same capacity= (or leave it out on one end)");
-            }
+            boolean mismatch = address.capacityGiven() && capacity != address.capacity();
             if (size < backingSize(capacity)) {
                 throw new IpcException("shared-memory segment " + address.path() + " is " + size + " bytes, shorter than "
                         + backingSize(capacity) + " for its capacity " + capacity + ": it is damaged; if no program uses "
@@ -230,6 +235,15 @@ final class ShmSegment implements java.io.Closeable {
                 ByteBuffer c = m.control();
                 boolean mineLive = isLive(c, side);
                 boolean peerLive = isLive(c, side.peer());
+                if (mismatch) {
+                    if (peerLive && SpscByteRing.state(c, side) == END_ABSENT) {
+                        // the peer waits in its open for this end: tell it, it fails with the same advice
+                        refuseCapacity(c, m, side);
+                    }
+                    throw new IpcConfigException(address.describe() + " asks for capacity " + address.capacity()
+                            + " but its other end made the segment with " + capacity
+                            + ": give both ends the same capacity= (or leave it out on one end)");
+                }
                 if (!mineLive && !peerLive) {
                     // nobody uses it: left behind by programs that died (or closed while it was being opened)
                     if (!exclusive) {
@@ -291,6 +305,15 @@ final class ShmSegment implements java.io.Closeable {
         return true;
     }
 
+    /** Sets {@link #FLAG_CAPACITY_REFUSED} and wakes the peer that waits on {@code side}'s state word. */
+    private static void refuseCapacity(ByteBuffer c, RingMapping m, RingSide side) {
+        int f;
+        do {
+            f = (int) INT.getVolatile(c, FLAGS_OFFSET);
+        } while (!INT.compareAndSet(c, FLAGS_OFFSET, f, f | FLAG_CAPACITY_REFUSED));
+        FutexRingWaiter.futexWake(m.controlAddress(stateOffset(side)));
+    }
+
     /** An end is live if it is not closed and the process recorded for it still runs. */
     private static boolean isLive(ByteBuffer c, RingSide side) {
         int pid = SpscByteRing.ownerPid(c, side);
@@ -308,6 +331,11 @@ final class ShmSegment implements java.io.Closeable {
         RingSide peer = side.peer();
         long word = mapping.controlAddress(stateOffset(peer));
         while (ring.state(peer) == END_ABSENT) {
+            if (((int) INT.getVolatile(mapping.control(), FLAGS_OFFSET) & FLAG_CAPACITY_REFUSED) != 0) {
+                throw new IpcConfigException(address.describe() + ": the other end asked for a capacity other than "
+                        + ring.capacity() + " bytes and was refused: give both ends the same capacity= "
+                        + "(or leave it out on one end)");
+            }
             ctx.checkInterrupted();
             long left = ctx.remainingNanos();
             if (left == 0) {

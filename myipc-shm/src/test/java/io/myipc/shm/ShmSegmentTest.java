@@ -203,17 +203,32 @@ class ShmSegmentTest {
     }
 
     @Test
-    void capacityMismatchIsAClearErrorAndAnEndWithoutCapacityAdopts() throws Exception {
+    void aCapacityMismatchIsAConfigErrorForBothEndsAtOnce() throws Exception {
         String u = uri("cap", "capacity=64KiB");
-        Future<IpcWriter> writer = pool.submit(() -> IpcChannels.openWriter(u, OPEN));
+        Future<IpcWriter> writer = pool.submit(() -> IpcChannels.openWriter(u, Duration.ofSeconds(60)));
         while (!Files.exists(dir.resolve("myipc-cap"))) {
             Thread.sleep(5);
         }
         assertThatThrownBy(() -> IpcChannels.openReader(uri("cap", "capacity=128KiB"), Duration.ofSeconds(2)))
-                .isInstanceOf(IpcException.class)
-                .hasMessageContaining("exists with capacity 65536")
-                .hasMessageContaining("asks for 131072");
-        try (IpcReader r = IpcChannels.openReader(uri("cap", ""), OPEN); IpcWriter w = writer.get(10, TimeUnit.SECONDS)) {
+                .isInstanceOf(IpcConfigException.class)
+                .hasMessageContaining("asks for capacity 131072")
+                .hasMessageContaining("with 65536")
+                .hasMessageContaining("same capacity=");
+        // the waiting writer fails now, long before its 60 s open timeout
+        assertThatThrownBy(() -> writer.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IpcConfigException.class)
+                .cause().hasMessageContaining("same capacity=");
+        assertThat(ShmTestDirs.list(dir)).isEmpty();
+    }
+
+    @Test
+    void anEndWithoutCapacityAdoptsTheSegments() throws Exception {
+        String u = uri("adopt", "capacity=64KiB");
+        Future<IpcWriter> writer = pool.submit(() -> IpcChannels.openWriter(u, OPEN));
+        while (!Files.exists(dir.resolve("myipc-adopt"))) {
+            Thread.sleep(5);
+        }
+        try (IpcReader r = IpcChannels.openReader(uri("adopt", ""), OPEN); IpcWriter w = writer.get(10, TimeUnit.SECONDS)) {
             assertThat(w.maxClaimSize()).isEqualTo(65536);
             w.write(ByteBuffer.wrap(new byte[] {9}));
             ByteBuffer b = ByteBuffer.allocate(1);
