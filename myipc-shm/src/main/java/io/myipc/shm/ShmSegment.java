@@ -104,6 +104,7 @@ final class ShmSegment implements java.io.Closeable {
     }
 
     static ShmSegment openNoRendezvous(ShmAddress address, RingSide side, OpenContext ctx) throws IOException {
+        reclaimStale(address.dir());
         String p = address.path().toString();
         boolean exclusive = false;
         long notReadySince = 0;
@@ -158,6 +159,71 @@ final class ShmSegment implements java.io.Closeable {
                     notReadySince = 0;
                     break;
             }
+        }
+    }
+
+    /**
+     * Removes every segment file in {@code dir} whose ends are all gone (closed, or their processes dead by pid and
+     * start time), e.g. one whose creator was killed before its peer came. Skips a file that is being set up or
+     * opened (its lock is taken), one that is not initialised and one of another layout version. Best effort: a file it cannot read is left alone.
+     *
+     * @return the number of files removed
+     */
+    static int reclaimStale(Path dir) {
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, ShmAddress.FILE_PREFIX + "*")) {
+            for (Path f : files) {
+                if (reclaimIfStale(f)) {
+                    removed++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: an unreadable directory fails the open itself with a clear message
+        }
+        return removed;
+    }
+
+    private static boolean reclaimIfStale(Path file) {
+        int fd = LibC.open(file.toString(), O_RDWR | O_CLOEXEC | O_NONBLOCK, 0);
+        if (fd < 0) {
+            return false;
+        }
+        try {
+            if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+                return false; // being created, attached or closed right now
+            }
+            long size = lseek(fd, 0, SEEK_END);
+            if (size < CONTROL_SIZE) {
+                return false;
+            }
+            long hdr = mmap(0, CONTROL_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+            if (hdr == MAP_FAILED) {
+                return false;
+            }
+            boolean stale;
+            try {
+                ByteBuffer h = new Pointer(hdr).getByteBuffer(0, CONTROL_SIZE).order(BYTE_ORDER);
+                stale = isOurRing(h) && SpscByteRing.ownerPid(h, RingSide.PRODUCER) + SpscByteRing.ownerPid(h, RingSide.CONSUMER) != 0
+                        && !isLive(h, RingSide.PRODUCER) && !isLive(h, RingSide.CONSUMER);
+            } finally {
+                munmap(hdr, CONTROL_SIZE);
+            }
+            if (stale && sameFile(fd, file)) {
+                return unlink(file.toString()) == 0;
+            }
+            return false;
+        } finally {
+            closeFd(fd); // drops the lock
+        }
+    }
+
+    /** A ready ring of this layout version (a file of another version or no ring at all is left alone). */
+    private static boolean isOurRing(ByteBuffer h) {
+        try {
+            SpscByteRing.checkHeader(h);
+            return true;
+        } catch (RingFormatException e) {
+            return false;
         }
     }
 

@@ -115,4 +115,39 @@ class ShmPeerDeathTest {
         }
         assertThat(ShmTestDirs.list(dir)).isEmpty();
     }
+
+    @Test
+    void aSegmentWhoseCreatorWasKilledBeforeItsPeerCameIsRemovedByTheNextOpenOfAnyNameInItsDirectory()
+            throws Exception {
+        String uri = "shm:lost?capacity=64KiB&dir=" + dir;
+        Path file = dir.resolve("myipc-lost");
+        Process child = ShmChild.start("writer-hang", uri, "10"); // waits in its open: no reader comes
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!initialised(file)) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        assertThat(ShmTestDirs.list(dir)).containsExactly("myipc-lost");
+        assertThatThrownBy(() -> IpcChannels.openReader("shm:other?dir=" + dir, Duration.ofMillis(200)))
+                .hasMessageContaining("timed out");
+        assertThat(ShmTestDirs.list(dir)).isEmpty();
+    }
+
+    /** True once the creator has published the segment's header (ready word 1). */
+    private static boolean initialised(Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return false;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(io.myipc.internal.ring.RingDescriptor.BYTE_ORDER);
+            return ch.read(b, io.myipc.internal.ring.RingDescriptor.READY_OFFSET) == 4
+                    && b.getInt(0) == io.myipc.internal.ring.RingDescriptor.READY;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
 }
