@@ -16,4 +16,7 @@ public interface IpcEnd extends Channel, AutoCloseable {
 
     /** The maximum message payload size of this end. */
     int maxMessageSize();
+
+    /** This end's counters now: bytes and messages, waits and wake-ups, and the transport's own counters. */
+    IpcMetrics metrics();
 }

@@ -51,6 +51,9 @@ abstract class AbstractEnd extends AbstractInterruptibleChannel implements IpcEn
     private int inFlight;
     private boolean closing;
     private boolean released;
+    /** Bytes moved and whole messages, counted by the thread that makes the calls (plain fields: hot path). */
+    long bytes;
+    long messages;
 
     AbstractEnd(ChannelAddress address, Set<Capability> capabilities, IpcOptions options) {
         this.address = address;

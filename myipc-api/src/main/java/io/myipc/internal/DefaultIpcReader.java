@@ -1,6 +1,7 @@
 package io.myipc.internal;
 
 import io.myipc.Capability;
+import io.myipc.IpcMetrics;
 import io.myipc.IpcOptions;
 import io.myipc.IpcReader;
 import io.myipc.spi.ChannelAddress;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /** The one {@link IpcReader} implementation: adds timeouts, ByteBuf adapters, copy-based views and framing. */
@@ -73,6 +75,7 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
             dst.put(dst.position(), pending, pending.position(), n);
             dst.position(dst.position() + n);
             pending.position(pending.position() + n);
+            bytes += n;
             return n;
         }
         if (eof) {
@@ -88,6 +91,7 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
                 return -1;
             }
             if (n > 0) {
+                bytes += n;
                 return n;
             }
             if (rem == 0) {
@@ -234,6 +238,7 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
         if (n == 0) {
             return;
         }
+        bytes += n;
         if (zeroCopy) {
             end.release(n);
         } else {
@@ -312,9 +317,11 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
                 ByteBuf out = Unpooled.buffer(len, len);
                 out.writeBytes(b.duplicate().position(Framing.HEADER).limit(total));
                 releaseRaw(total);
+                messages++;
                 return out;
             }
             messageToRelease = total;
+            messages++;
             return wrap(b.duplicate().limit(total)).slice(Framing.HEADER, len).asReadOnly();
         }
         // larger than the contiguous window: header consumed, payload copied out by stream reads
@@ -327,10 +334,22 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
             }
         }
         ByteBuf result = Unpooled.wrappedBuffer(out.flip());
+        messages++;
         if (!copy) {
             messageToRelease = 0;
         }
         return result;
+    }
+
+    @Override
+    public IpcMetrics metrics() {
+        Map<String, Long> counters;
+        try {
+            counters = isOpen() ? end.transportCounters() : Map.of();
+        } catch (IOException | RuntimeException e) {
+            counters = Map.of();
+        }
+        return new IpcMetrics(0, 0, bytes, messages, end.waits(), end.wakeups(), counters);
     }
 
     @Override

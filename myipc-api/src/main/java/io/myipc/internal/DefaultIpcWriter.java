@@ -1,6 +1,7 @@
 package io.myipc.internal;
 
 import io.myipc.Capability;
+import io.myipc.IpcMetrics;
 import io.myipc.IpcOptions;
 import io.myipc.IpcWriter;
 import io.myipc.spi.ChannelAddress;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /** The one {@link IpcWriter} implementation: adds timeouts, ByteBuf adapters, copy-based claims and framing. */
@@ -72,6 +74,7 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
             long rem = remaining(timeoutNanos, start);
             int n = end.write(src, rem);
             total += n;
+            bytes += n;
             if (rem == 0 && src.hasRemaining() && (n == 0 || !all)) {
                 if (all) {
                     checkOpen();
@@ -197,6 +200,7 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
         if (zeroCopy) {
             zcClaim = null;
             end.commit(n);
+            bytes += n;
         } else {
             ByteBuffer b = copyBuffer.clear().limit(n);
             writeLoop(b, -1, true);
@@ -239,6 +243,7 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
             writeLoop(h, -1, true);
             writeLoop(message, -1, true);
         }
+        messages++;
     }
 
     @Override
@@ -286,8 +291,20 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
             ByteBuffer b = zeroCopy ? zcClaim : copyBuffer;
             b.order(ByteOrder.BIG_ENDIAN).putInt(0, length);
             commitRaw(length + Framing.HEADER);
+            messages++;
             return null;
         });
+    }
+
+    @Override
+    public IpcMetrics metrics() {
+        Map<String, Long> counters;
+        try {
+            counters = isOpen() ? end.transportCounters() : Map.of();
+        } catch (IOException | RuntimeException e) {
+            counters = Map.of();
+        }
+        return new IpcMetrics(bytes, messages, 0, 0, end.waits(), end.wakeups(), counters);
     }
 
     @Override

@@ -40,6 +40,21 @@ public interface WriterEnd {
         return 0;
     }
 
+    /** Times a call of this end found no room and waited (for {@link io.myipc.IpcMetrics}; plain counter). */
+    default long waits() {
+        return 0;
+    }
+
+    /** Wake-ups this end sent to a sleeping reader; 0 where the kernel wakes it. */
+    default long wakeups() {
+        return 0;
+    }
+
+    /** The transport's own counters by name (may make a system call; not on the data path), or none. */
+    default java.util.Map<String, Long> transportCounters() throws IOException {
+        return java.util.Map.of();
+    }
+
     /** Makes a call blocked in another thread return promptly (it may then return 0/null). */
     void wakeup();
 

@@ -1,5 +1,6 @@
 package io.myipc.contract;
 
+import io.myipc.IpcMetrics;
 import io.myipc.IpcOptions;
 import io.myipc.IpcProtocolException;
 import io.myipc.IpcReader;
@@ -105,6 +106,44 @@ public abstract class MessageContract extends ContractBase {
                     .hasMessageContaining("ended inside a message");
         }
         peer2.assertSuccess(OPEN);
+    }
+
+    @Test
+    void metricsCountAKnownTransferExactly() throws Exception {
+        String uri = newChannelUri();
+        java.util.concurrent.CompletableFuture<IpcReader> rf = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return openReader(uri);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (IpcWriter w = openWriter(uri); IpcReader r = rf.get(OPEN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            for (int k = 0; k < 10; k++) {
+                w.writeMessage(ByteBuffer.allocate(100));
+            }
+            for (int k = 0; k < 10; k++) {
+                ByteBuf m = r.readMessage(OPEN);
+                assertThat(m.readableBytes()).isEqualTo(100);
+                m.release();
+            }
+            IpcMetrics wm = w.metrics();
+            IpcMetrics rm = r.metrics();
+            assertThat(wm.messagesWritten()).isEqualTo(10);
+            assertThat(wm.bytesWritten()).isEqualTo(10 * (100 + 4)); // each message has a 4-byte length header
+            assertThat(wm.messagesRead()).isZero();
+            assertThat(wm.bytesRead()).isZero();
+            assertThat(rm.messagesRead()).isEqualTo(10);
+            assertThat(rm.bytesRead()).isEqualTo(10 * (100 + 4));
+            assertThat(rm.messagesWritten()).isZero();
+            assertThat(rm.bytesWritten()).isZero();
+            assertThat(wm.waits()).isNotNegative();
+            assertThat(rm.wakeups()).isNotNegative();
+            if (uri.startsWith("kmod:")) {
+                assertThat(wm.transportCounters()).containsKey("driver.bytes_written");
+                assertThat(rm.transportCounters()).containsKey("driver.reader_sleeps");
+            }
+        }
     }
 
     @ParameterizedTest

@@ -31,7 +31,9 @@ final class CopyMode {
             LibC.close(fd);
             throw e;
         }
-        return new FdWriterEnd(fd, cfg.path(), cfg.address().describe());
+        FdWriterEnd end = new FdWriterEnd(fd, cfg.path(), cfg.address().describe());
+        String what = cfg.address().describe();
+        return KmodStats.writer(end, () -> KmodStats.read(end.fd(), what));
     }
 
     static ReaderEnd openReader(KmodConfig cfg, OpenContext ctx) throws IOException {
@@ -43,6 +45,8 @@ final class CopyMode {
             LibC.close(fd);
             throw e;
         }
-        return new FdReaderEnd(fd, cfg.path(), cfg.address().describe());
+        FdReaderEnd end = new FdReaderEnd(fd, cfg.path(), cfg.address().describe());
+        String what = cfg.address().describe();
+        return KmodStats.reader(end, () -> KmodStats.read(end.fd(), what));
     }
 }

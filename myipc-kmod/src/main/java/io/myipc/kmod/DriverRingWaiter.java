@@ -103,6 +103,11 @@ final class DriverRingWaiter implements RingWaiter {
         }
     }
 
+    /** The driver's counters of this channel ({@code MYIPC_IOC_GET_STATS}); empty once the descriptor is closed. */
+    synchronized java.util.Map<String, Long> stats() throws IOException {
+        return closed ? java.util.Map.of() : KmodStats.read(fd, what);
+    }
+
     /** Closes the descriptor (once); {@link #interrupt} is a no-op afterwards. */
     synchronized void closeDescriptor() {
         if (!closed) {

@@ -55,12 +55,13 @@ final class MmapMode {
 
     static WriterEnd openWriter(KmodConfig cfg, OpenContext ctx) throws IOException {
         Attached a = attach(cfg, RingSide.PRODUCER, ctx);
-        return new RingWriterEnd(a.ring.producer(), a, a.what, () -> "the reader's process");
+        return KmodStats.writer(new RingWriterEnd(a.ring.producer(), a, a.what, () -> "the reader's process"),
+                a.waiter::stats);
     }
 
     static ReaderEnd openReader(KmodConfig cfg, OpenContext ctx) throws IOException {
         Attached a = attach(cfg, RingSide.CONSUMER, ctx);
-        return new RingReaderEnd(a.ring.consumer(), a);
+        return KmodStats.reader(new RingReaderEnd(a.ring.consumer(), a), a.waiter::stats);
     }
 
     /**

@@ -37,6 +37,7 @@ public abstract class FdEnd {
     private ByteBuffer lastBuffer; // address cache for the caller's direct buffer
     private long lastAddress;
     private boolean closed;
+    private long waits; // polls for room or data; counted by the calling thread
 
     /**
      * Takes ownership of {@code fd} (already {@code O_NONBLOCK}); closes it if the eventfd cannot be created.
@@ -77,6 +78,7 @@ public abstract class FdEnd {
             long m = (timeoutNanos + 999_999) / 1_000_000;
             ms = (int) Math.min(m, Integer.MAX_VALUE);
         }
+        waits++;
         pollSet.putShort(4, events);
         pollSet.putShort(6, (short) 0);
         pollSet.putShort(14, (short) 0);
@@ -118,6 +120,11 @@ public abstract class FdEnd {
     protected final long bounceAddress() {
         bounce();
         return bounceAddr;
+    }
+
+    /** Times a call polled for room or data (see {@code IpcMetrics#waits}). */
+    public final long waits() {
+        return waits;
     }
 
     public final void wakeup() {

@@ -31,6 +31,9 @@ abstract class RingHalf {
     /** The peer's announcement this side last woke (so a burst of commits wakes it once). */
     private int lastWokenAnnouncement;
     private long lastLivenessCheck = System.nanoTime();
+    /** Calls that found too few bytes and waited; wake-ups sent to the sleeping peer (plain: one thread counts). */
+    private long waits;
+    private long wakeupsSent;
 
     RingHalf(SpscByteRing ring, RingSide side) {
         this.ring = ring;
@@ -73,6 +76,7 @@ abstract class RingHalf {
         if (timeoutNanos == 0) {
             return n;
         }
+        waits++;
         final RingWaitPolicy p = ring.policy;
         final long start = System.nanoTime();
         final boolean timed = timeoutNanos > 0;
@@ -211,7 +215,18 @@ abstract class RingHalf {
             lastWokenAnnouncement = a;
             SpscByteRing.bumpWakeSeq(ring.control, side);
             ring.waiter.wake(side.peer());
+            wakeupsSent++;
         }
+    }
+
+    /** Calls of this half that found too few bytes and waited. */
+    public final long waits() {
+        return waits;
+    }
+
+    /** Wake-ups this half sent to its sleeping peer. */
+    public final long wakeupsSent() {
+        return wakeupsSent;
     }
 
     /**

@@ -67,6 +67,16 @@ public final class RingReaderEnd implements ReaderEnd {
     }
 
     @Override
+    public long waits() {
+        return consumer.waits();
+    }
+
+    @Override
+    public long wakeups() {
+        return consumer.wakeupsSent();
+    }
+
+    @Override
     public void wakeup() {
         consumer.wakeup();
     }

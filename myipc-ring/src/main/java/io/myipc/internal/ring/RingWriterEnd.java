@@ -88,6 +88,16 @@ public final class RingWriterEnd implements WriterEnd {
     }
 
     @Override
+    public long waits() {
+        return producer.waits();
+    }
+
+    @Override
+    public long wakeups() {
+        return producer.wakeupsSent();
+    }
+
+    @Override
     public void wakeup() {
         producer.wakeup();
     }
