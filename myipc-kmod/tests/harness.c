@@ -476,14 +476,40 @@ void stall_release(struct stall *s)
 		fail("UFFDIO_ZEROPAGE: %s", strerror(errno));
 }
 
-void run_thread(void *(*fn)(void *arg), void *arg)
+static void *stalled_copy_run(void *arg)
+{
+	struct stalled_copy *sc = arg;
+	long r;
+
+	r = sc->write ? write(sc->fd, sc->stall->page, sc->len) :
+			read(sc->fd, sc->stall->page, sc->len);
+	sc->err = errno;
+	sc->ret = r;
+	return NULL;
+}
+
+void start_stalled_copy(struct stalled_copy *sc)
 {
 	pthread_t t;
-	int err = pthread_create(&t, NULL, fn, arg);
+	int err;
 
+	sc->ret = -2;
+	err = pthread_create(&t, NULL, stalled_copy_run, sc);
 	if (err)
 		fail("pthread_create: %s", strerror(err));
 	pthread_detach(t);
+	msleep(300);
+	CHECK(sc->ret == -2, "the %s did not stall (returned %ld)",
+	      sc->write ? "write" : "read", sc->ret);
+}
+
+long stalled_copy_wait(struct stalled_copy *sc)
+{
+	double end = now() + 10;
+
+	while (sc->ret == -2 && now() < end)
+		msleep(10);
+	return sc->ret;
 }
 
 void *shared_alloc(size_t size)

@@ -152,8 +152,24 @@ struct stall {
 };
 void stall_page(struct stall *s);
 void stall_release(struct stall *s);	/* fills the page with zeros */
-/* Run fn(arg) in a thread of this process (which shares the stalled page). */
-void run_thread(void *(*fn)(void *arg), void *arg);
+
+/*
+ * A read(2) into (or write(2) from) the stalled page, in a thread of this
+ * process: start_stalled_copy() returns once the copy has been inside the
+ * call for 300 ms (it fails the case if the copy returned: no stall);
+ * stalled_copy_wait() waits up to 10 s after stall_release() for its
+ * result (bytes moved, or -1 with errno's value in err).
+ */
+struct stalled_copy {
+	int fd;
+	bool write;
+	size_t len;
+	struct stall *stall;
+	volatile long ret;	/* -2 while inside the call */
+	int err;
+};
+void start_stalled_copy(struct stalled_copy *sc);
+long stalled_copy_wait(struct stalled_copy *sc);
 
 /* Run a shell command (/bin/sh -c); returns its exit status or -1. */
 int shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

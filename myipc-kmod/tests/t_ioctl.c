@@ -297,20 +297,6 @@ void t_unknown_ioctl_enotty(void)
 
 /* ---- statistics never wait for a copy ---- */
 
-struct stalled_write {
-	int fd;
-	struct stall *stall;
-	volatile long ret;
-};
-
-static void *write_from_stalled_page(void *arg)
-{
-	struct stalled_write *sw = arg;
-
-	sw->ret = write(sw->fd, sw->stall->page, 100);
-	return NULL;
-}
-
 /* Read every counter through sysfs and MYIPC_IOC_GET_STATS, then exit 0. */
 static void read_all_stats(void *arg)
 {
@@ -330,7 +316,7 @@ static void read_all_stats(void *arg)
 void t_stats_never_wait_for_a_stalled_copy(void)
 {
 	struct stall st;
-	struct stalled_write sw;
+	struct stalled_copy sw;
 	int r, w, status;
 	bool done = false;
 	double end;
@@ -338,10 +324,8 @@ void t_stats_never_wait_for_a_stalled_copy(void)
 
 	open_pair(&r, &w);
 	stall_page(&st);
-	sw = (struct stalled_write){ .fd = w, .stall = &st, .ret = -2 };
-	run_thread(write_from_stalled_page, &sw);
-	msleep(300);	/* the writer is inside write(2), faulting */
-	CHECK(sw.ret == -2, "the write did not stall (returned %ld)", sw.ret);
+	sw = (struct stalled_copy){ .fd = w, .write = true, .len = 100, .stall = &st };
+	start_stalled_copy(&sw);
 	pid = spawn(read_all_stats, &r);
 	for (end = now() + 3; now() < end && !done;) {
 		done = has_exited(pid, &status);
@@ -354,7 +338,5 @@ void t_stats_never_wait_for_a_stalled_copy(void)
 	CHECK(done, "reading the statistics slept behind the stalled write for 3 s");
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "the statistics reader failed (status %#x)", status);
-	for (end = now() + 10; sw.ret == -2 && now() < end;)
-		msleep(10);
-	CHECK_EQ(sw.ret, 100);
+	CHECK_EQ(stalled_copy_wait(&sw), 100);
 }

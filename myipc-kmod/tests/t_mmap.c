@@ -984,20 +984,6 @@ void t_mmap_role_taken_while_copy_writer_sleeps(void)
 	close(w);
 }
 
-struct stalled_read {
-	int fd;
-	struct stall *stall;
-	volatile long ret;
-};
-
-static void *read_into_stalled_page(void *arg)
-{
-	struct stalled_read *sr = arg;
-
-	sr->ret = read(sr->fd, sr->stall->page, 10);
-	return NULL;
-}
-
 static void take_consumer_role(void *arg)
 {
 	uint32_t cons = MYIPC_ROLE_CONSUMER;
@@ -1019,19 +1005,16 @@ static void take_consumer_role(void *arg)
 void t_mmap_role_waits_for_copy_in_progress(void)
 {
 	int r = SYS(topen(O_RDONLY | O_NONBLOCK)), w = SYS(topen(O_WRONLY));
-	struct stalled_read sr;
+	struct stalled_copy sr;
 	struct stall st;
-	double end;
 	bool early;
 	pid_t pid;
 	int status;
 
 	stall_page(&st);
 	CHECK_EQ(write(w, "0123456789", 10), 10);
-	sr = (struct stalled_read){ .fd = r, .stall = &st, .ret = -2 };
-	run_thread(read_into_stalled_page, &sr);
-	msleep(300);	/* the reader is inside read(2), faulting */
-	CHECK(sr.ret == -2, "the read did not stall (returned %ld)", sr.ret);
+	sr = (struct stalled_copy){ .fd = r, .len = 10, .stall = &st };
+	start_stalled_copy(&sr);
 	pid = spawn(take_consumer_role, NULL);
 	msleep(500);
 	early = has_exited(pid, &status);
@@ -1041,9 +1024,7 @@ void t_mmap_role_waits_for_copy_in_progress(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "the role taker failed (status %#x)", status);
 	/* the copy is over; its thread may not have stored the result yet */
-	for (end = tnow() + 10; sr.ret == -2 && tnow() < end;)
-		msleep(10);
-	CHECK_EQ(sr.ret, 10);
+	CHECK_EQ(stalled_copy_wait(&sr), 10);
 	CHECK(!memcmp(st.page, "0123456789", 10), "the reader got other bytes");
 	close(r);
 	close(w);
