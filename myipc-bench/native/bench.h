@@ -92,33 +92,45 @@ void env_init(void);
 void json_str(FILE *f, const char *s);
 const char *fmt_size(size_t n, char *buf, size_t len);
 
+/*
+ * How a side waits for its peer (the row's "wait"): WAIT_SPIN polls only;
+ * WAIT_SLEEP sleeps in the kernel at once (blocking read(2), or on a ring
+ * announce and sleep); WAIT_HYBRID, rings only (files sleep as WAIT_SLEEP),
+ * polls HYBRID_SPINS times, yields HYBRID_YIELDS times, then sleeps: the
+ * Java ring's default.
+ */
+#define WAIT_SLEEP	0
+#define WAIT_SPIN	1
+#define WAIT_HYBRID	2
+#define HYBRID_SPINS	200
+#define HYBRID_YIELDS	20
+
 /* channel: one direction of data, from the writer process to the reader */
-struct shm_ring;
+struct ring_end;
 struct chan {
 	const struct transport *t;
 	int fd[2];		/* pipe / socketpair / dev: [0] read end, [1] write end */
 	int nullfd;
 	const char *path;	/* dev */
 	int holder;		/* dev-mmap: O_RDWR fd without a role that keeps the sized ring alive until both ends mapped */
-	struct dev_map *dm;	/* dev-mmap: this end's mapping of the driver's ring */
-	struct shm_ring *ring;
-	size_t map_len;
-	uint32_t tail_cache, head_cache;	/* this process's copy of the peer's index */
+	struct ring_end *ring;	/* ring transports (shm, dev-mmap): this process's end, NULL before chan_end */
+	void *shm;		/* shm: the ring's memory, mapped before fork */
+	size_t shm_len;
 	uint8_t *vbuf;		/* vmsplice writer: buffer ring of pages */
 	size_t vstride, vslots, vnext;
 	uint8_t *wbuf;		/* writer's message buffer (non-vmsplice) */
 	size_t wbuf_len;
-	int spin, yield, is_parent;
+	int wait, yield, is_parent;	/* wait: WAIT_* */
 	long capacity;		/* in effect, bytes */
 };
 
 enum { END_R = 0, END_W = 1 };
 int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, const char *path, char *err, size_t elen);
-int chan_end(struct chan *c, int end, int spin, char *err, size_t elen);
+int chan_end(struct chan *c, int end, int wait, char *err, size_t elen);
 /* the buffer to fill with the next message of n bytes (<= chan_max_claim); NULL with errno = EPIPE/EIO */
 uint8_t *chan_wbuf(struct chan *c, size_t n);
-size_t chan_max_claim(const struct chan *c);	/* dev-mmap: the ring capacity; others: SIZE_MAX */
-/* zero-copy read (dev-mmap only): wait for bytes, point *p at up to max of them in the ring */
+size_t chan_max_claim(const struct chan *c);	/* rings: the capacity; others: SIZE_MAX */
+/* zero-copy read (rings only): wait for bytes, point *p at up to max of them in the ring */
 ssize_t chan_view(struct chan *c, const uint8_t **p, size_t max);	/* >0, -errno */
 int chan_release(struct chan *c, size_t n);
 const char *transport_note(const struct transport *t);	/* e.g. the driver's sync mode, "" if none */

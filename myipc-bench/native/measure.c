@@ -233,7 +233,7 @@ static int tp_child(struct ctx *x)
 	uint64_t got = 0, c0, w0;
 	char e[200];
 
-	if (chan_end(&x->a, END_R, 0, e, sizeof(e))) {
+	if (chan_end(&x->a, END_R, WAIT_SLEEP, e, sizeof(e))) {
 		child_fail(x, "%s", e);
 		return -1;
 	}
@@ -247,7 +247,7 @@ static int tp_child(struct ctx *x)
 		ssize_t k;
 
 		/* the driver's mapped ring: look at the bytes where they are, then release them */
-		if (x->a.dm)
+		if (x->a.ring)
 			k = chan_view(&x->a, &view, left < x->chunk ? left : x->chunk);
 		else
 			k = chan_recv(&x->a, buf, left < x->chunk ? left : x->chunk);
@@ -270,7 +270,7 @@ static int tp_child(struct ctx *x)
 				}
 			}
 		}
-		if (x->a.dm) {
+		if (x->a.ring) {
 			int e = chan_release(&x->a, (size_t)k);
 
 			if (e) {
@@ -291,7 +291,7 @@ static int tp_parent(struct ctx *x)
 	uint64_t off, c0;
 	uint64_t bad = x->bytes / 2 + 17;	/* the byte --inject-corruption flips */
 
-	if (chan_end(&x->a, END_W, 0, x->err, sizeof(x->err)) || wait_ready(x))
+	if (chan_end(&x->a, END_W, WAIT_SLEEP, x->err, sizeof(x->err)) || wait_ready(x))
 		return -1;
 	x->t0 = now_ns();
 	c0 = cpu_ns();
@@ -421,8 +421,8 @@ static int pp_child(struct ctx *x)
 	long n = 0;
 	uint64_t c0 = cpu_ns(), w0 = now_ns();
 
-	if (chan_end(&x->a, END_R, x->spin, e, sizeof(e)) ||
-	    chan_end(&x->b, END_W, x->spin, e, sizeof(e))) {
+	if (chan_end(&x->a, END_R, x->spin ? WAIT_SPIN : WAIT_SLEEP, e, sizeof(e)) ||
+	    chan_end(&x->b, END_W, x->spin ? WAIT_SPIN : WAIT_SLEEP, e, sizeof(e))) {
 		child_fail(x, "%s", e);
 		return -1;
 	}
@@ -498,8 +498,8 @@ static int pp_parent(struct ctx *x)
 	uint64_t limit_paced = interval ? (uint64_t)x->count * interval + 250000000ull : 0;
 	long i;
 
-	if (chan_end(&x->a, END_W, x->spin, x->err, sizeof(x->err)) ||
-	    chan_end(&x->b, END_R, x->spin, x->err, sizeof(x->err)) || wait_ready(x))
+	if (chan_end(&x->a, END_W, x->spin ? WAIT_SPIN : WAIT_SLEEP, x->err, sizeof(x->err)) ||
+	    chan_end(&x->b, END_R, x->spin ? WAIT_SPIN : WAIT_SLEEP, x->err, sizeof(x->err)) || wait_ready(x))
 		return -1;
 	for (i = 0; i < x->warm; i++)
 		if (ping(x, (uint8_t)(i % 255)))

@@ -3,15 +3,15 @@
  * The transports: one channel carries bytes from a writer process to a
  * reader process. A ping-pong uses two channels, one per direction.
  *
- * Adding a transport (the driver's mmap mode, say): a kind, a table line,
- * and the cases in chan_create/chan_end/chan_send/chan_recv.
+ * Adding a transport: a kind, a table line, and the cases in
+ * chan_create/chan_end/chan_send/chan_recv. The ring transports (shm,
+ * dev-mmap) share one client of the mapped ring, myipc_ring.h.
  */
 #include "bench.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "myipc.h"
+#include "myipc_ring.h"
 
 #define KiB 1024u
 #define MiB (1024u * 1024u)
@@ -66,165 +66,6 @@ const struct transport TRANSPORTS[] = {
 	  "two processes bounce one shared cache line (spin): the floor of spinning RTT", NULL },
 };
 const int NTRANSPORTS = (int)(sizeof(TRANSPORTS) / sizeof(TRANSPORTS[0]));
-
-/* ---- the shared-memory SPSC ring ------------------------------------- */
-
-/*
- * Indices are free-running 32-bit counters (capacity <= 2^31, a power of
- * two), masked on access; they are also the futex words: a reader sleeps
- * on head (the value it saw), a writer on tail. The producer and consumer
- * fields live on separate cache lines; the data starts on its own page.
- */
-struct shm_ring {
-	uint32_t head;			/* written by the producer only */
-	uint32_t reader_waiting;	/* set by a reader about to sleep */
-	char pad0[64 - 8];
-	uint32_t tail;			/* written by the consumer only */
-	uint32_t writer_waiting;	/* set by a writer about to sleep */
-	char pad1[64 - 8];
-	uint32_t cap, mask;		/* read-only after setup */
-	char pad2[4096 - 128 - 8];
-	uint8_t data[];
-};
-
-static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts)
-{
-	/* not FUTEX_PRIVATE: the two processes share the mapping */
-	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
-}
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
-
-/*
- * Wait until *word != seen. spin: pause (or sched_yield when both sides
- * share a core) until it changes. sleep: spin at most spin_before_sleep
- * times, then announce the sleeper in *flag and FUTEX_WAIT.
- * Returns 0, or -EPIPE when the peer process is gone.
- */
-static int ring_wait(struct chan *c, uint32_t *word, uint32_t *flag, uint32_t seen)
-{
-	const struct timespec tmo = { 0, 100 * 1000 * 1000 };
-	unsigned long n = 0;
-
-	if (c->spin) {
-		while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == seen) {
-			if (c->yield)
-				sched_yield();
-			else
-				cpu_relax();
-			if ((++n & 0xfffff) == 0 && peer_gone())
-				return -EPIPE;
-		}
-		return 0;
-	}
-	for (long i = 0; i < O.spin_before_sleep; i++) {
-		if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != seen)
-			return 0;
-		cpu_relax();
-	}
-	for (;;) {
-		/*
-		 * Dekker pair with the waker: our seq_cst store of the flag
-		 * then load of the index, its seq_cst store of the index then
-		 * load of the flag. One of us sees the other's store, so the
-		 * wake-up is never lost; FUTEX_WAIT's own compare covers the
-		 * index moving between our check and the sleep.
-		 */
-		__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != seen)
-			break;
-		futex(word, FUTEX_WAIT, seen, &tmo);
-		if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != seen)
-			break;
-		if (peer_gone()) {
-			__atomic_store_n(flag, 0, __ATOMIC_RELAXED);
-			return -EPIPE;
-		}
-	}
-	__atomic_store_n(flag, 0, __ATOMIC_RELAXED);
-	/* acquire: the data published with the index is visible now */
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return 0;
-}
-
-static void ring_publish(uint32_t *word, uint32_t val, uint32_t *flag)
-{
-	/* seq_cst store (release + the store->load order of the Dekker pair) */
-	__atomic_store_n(word, val, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(flag, __ATOMIC_SEQ_CST))
-		futex(word, FUTEX_WAKE, 1, NULL);
-}
-
-static int ring_send(struct chan *c, const uint8_t *p, size_t n)
-{
-	struct shm_ring *r = c->ring;
-
-	while (n) {
-		uint32_t head = r->head;	/* our own index */
-		uint32_t free = r->cap - (head - c->tail_cache);
-
-		if (!free) {
-			/* acquire: the reader is done with the bytes it freed */
-			c->tail_cache = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-			free = r->cap - (head - c->tail_cache);
-			if (!free) {
-				int e = ring_wait(c, &r->tail, &r->writer_waiting, c->tail_cache);
-
-				if (e)
-					return e;
-				continue;
-			}
-		}
-		size_t k = n < free ? n : free;
-		size_t at = head & r->mask, first = r->cap - at;
-
-		if (first > k)
-			first = k;
-		memcpy(r->data + at, p, first);
-		memcpy(r->data, p + first, k - first);
-		/* release: the bytes copied above before the new head */
-		ring_publish(&r->head, head + (uint32_t)k, &r->reader_waiting);
-		p += k;
-		n -= k;
-	}
-	return 0;
-}
-
-static ssize_t ring_recv(struct chan *c, uint8_t *p, size_t max)
-{
-	struct shm_ring *r = c->ring;
-	uint32_t tail = r->tail;	/* our own index */
-	uint32_t avail = c->head_cache - tail;
-
-	while (!avail) {
-		/* acquire: pairs with the producer's release of head */
-		c->head_cache = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-		avail = c->head_cache - tail;
-		if (!avail) {
-			int e = ring_wait(c, &r->head, &r->reader_waiting, tail);
-
-			if (e)
-				return e;
-		}
-	}
-	size_t k = max < avail ? max : avail;
-	size_t at = tail & r->mask, first = r->cap - at;
-
-	if (first > k)
-		first = k;
-	memcpy(p, r->data + at, first);
-	memcpy(p + first, r->data, k - first);
-	/* release: our copies are done before the writer may reuse the room */
-	ring_publish(&r->tail, tail + (uint32_t)k, &r->writer_waiting);
-	return (ssize_t)k;
-}
-
-/* ---- channels ------------------------------------------------------- */
 
 /* ---- the driver's sync mode (dev-spsc / dev-mutex) ------------------ */
 
@@ -344,235 +185,147 @@ int transport_available(const struct transport *t, char *why, size_t len)
 	return set_sync(t, why, len);
 }
 
-/* ---- the driver's ring, mapped (dev-mmap) ----------------------------- */
+/* ---- ring transports (shm, dev-mmap): myipc_ring.h ------------------ */
 
 /*
- * One end of the driver's ring as myipc.h lays it out: header, producer
- * page, consumer page, the data twice. The producer publishes tail, the
- * consumer head, both with release stores; the other side's index is
- * loaded with acquire. A side that must wait announces itself in its
- * page's sleeping word, fences, re-checks and only then sleeps in
- * MYIPC_IOC_WAIT; the side that publishes fences and wakes the peer
- * (wake_seq bump + MYIPC_IOC_WAKE) only when it sees such an announcement.
+ * One end of a ring transport in this process: the ring of myipc.h in
+ * shared memory (shm, futex waiter) or the driver's pages (dev-mmap,
+ * MYIPC_IOC_WAIT/WAKE), and the wait policy chosen for the row.
  */
-struct dev_map {
-	int fd;
-	uint32_t role;
-	uint64_t cap, mask;
-	uint64_t idx;		/* our own index: tail (producer) or head (consumer) */
-	uint8_t *base, *data;
-	size_t maplen;
-	struct myipc_ring_side *me, *peer;
-	uint32_t announce, answered;
+struct ring_end {
+	struct myipc_ring r;
+	struct myipc_ring_policy pol;
+	int fd;			/* dev-mmap: the file holding the role */
 };
 
-#define LOAD_ACQ(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define STORE_REL(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-
-static int dm_map_piece(struct dev_map *m, size_t off, size_t len, int prot)
+/* the peer process died without closing its end: stop waiting */
+static int ring_check_peer(void *arg)
 {
-	void *p = mmap(m->base + off, len, prot, MAP_SHARED | MAP_FIXED, m->fd, (off_t)off);
-
-	return p == MAP_FAILED ? -1 : 0;
-}
-
-static int dm_open(struct dev_map *m, const char *path, int producer, char *err, size_t elen)
-{
-	const size_t P = MYIPC_RING_PAGE, D = MYIPC_RING_DATA_OFFSET;
-	const int R = PROT_READ, RW = PROT_READ | PROT_WRITE;
-	__u64 cap;
-
-	memset(m, 0, sizeof(*m));
-	m->role = producer ? MYIPC_ROLE_PRODUCER : MYIPC_ROLE_CONSUMER;
-	m->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (m->fd < 0) {
-		snprintf(err, elen, "open %s O_RDWR: %s", path, strerror(errno));
-		return -1;
-	}
-	if (ioctl(m->fd, MYIPC_IOC_SET_ROLE, &m->role)) {
-		snprintf(err, elen, "MYIPC_IOC_SET_ROLE %s on %s: %s", producer ? "producer" : "consumer", path,
-			 strerror(errno));
-		return -1;
-	}
-	if (ioctl(m->fd, MYIPC_IOC_GET_SIZE, &cap)) {
-		snprintf(err, elen, "MYIPC_IOC_GET_SIZE on %s: %s", path, strerror(errno));
-		return -1;
-	}
-	m->cap = cap;
-	m->mask = cap - 1;
-	m->maplen = MYIPC_RING_MAP_SIZE(cap);
-	/* one reservation, then the pieces with the role's protections over it */
-	m->base = mmap(NULL, m->maplen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m->base == MAP_FAILED) {
-		m->base = NULL;
-		snprintf(err, elen, "mmap reservation of %zu bytes: %s", m->maplen, strerror(errno));
-		return -1;
-	}
-	if (dm_map_piece(m, 0, P, R) || dm_map_piece(m, P, P, producer ? RW : R) ||
-	    dm_map_piece(m, 2 * P, P, producer ? R : RW) || dm_map_piece(m, D, 2 * cap, producer ? RW : R)) {
-		snprintf(err, elen, "mmap of the ring of %s as %s: %s", path, producer ? "producer" : "consumer",
-			 strerror(errno));
-		return -1;
-	}
-	const struct myipc_ring_header *h = (const void *)m->base;
-
-	if (h->magic != MYIPC_RING_MAGIC || h->version != MYIPC_RING_VERSION || h->capacity != cap ||
-	    h->data_offset != MYIPC_RING_DATA_OFFSET) {
-		snprintf(err, elen, "%s: ring header does not match myipc.h (magic %#x version %u capacity %llu)", path,
-			 h->magic, h->version, (unsigned long long)h->capacity);
-		return -1;
-	}
-	m->data = m->base + D;
-	m->me = (void *)(m->base + (producer ? MYIPC_RING_PRODUCER_OFFSET : MYIPC_RING_CONSUMER_OFFSET));
-	m->peer = (void *)(m->base + (producer ? MYIPC_RING_CONSUMER_OFFSET : MYIPC_RING_PRODUCER_OFFSET));
-	m->idx = LOAD_ACQ(&m->me->index);
-	/*
-	 * announcements start at a number of our own: a peer that answered an
-	 * earlier end's announcement 1 must not take our first one for it
-	 */
-	m->announce = (uint32_t)(now_ns() ^ ((uint64_t)getpid() * 2654435761u));
-	return 0;
-}
-
-static void dm_close(struct dev_map *m)
-{
-	if (m->base)
-		munmap(m->base, m->maplen);
-	if (m->fd >= 0)
-		close(m->fd);
-	m->base = NULL;
-	m->fd = -1;
-}
-
-/* readable bytes (consumer) or free room (producer); > cap means corrupt indices */
-static uint64_t dm_avail(const struct dev_map *m)
-{
-	uint64_t other = LOAD_ACQ(&m->peer->index);
-
-	if (m->role == MYIPC_ROLE_CONSUMER)
-		return other - m->idx;
-	return m->cap - (m->idx - other);
-}
-
-static int dm_publish(struct dev_map *m, uint64_t n)
-{
-	uint32_t s;
-
-	m->idx += n;
-	/* release: the bytes written (producer) or read (consumer) before the index */
-	STORE_REL(&m->me->index, m->idx);
-	/* full fence: our index store before the look at the peer's announcement (pairs with its fence) */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	s = __atomic_load_n(&m->peer->sleeping, __ATOMIC_RELAXED);
-	if (s && s != m->answered) {
-		uint32_t how = MYIPC_WAKE_PEER;
-
-		m->answered = s;
-		STORE_REL(&m->me->wake_seq, m->me->wake_seq + 1);
-		if (ioctl(m->fd, MYIPC_IOC_WAKE, &how))
-			return -errno;
-	}
-	return 0;
-}
-
-static int dm_peer_closed(const struct dev_map *m)
-{
-	return LOAD_ACQ(&m->peer->state) == MYIPC_END_CLOSED;
+	(void)arg;
+	return peer_gone() ? -EPIPE : 0;
 }
 
 /*
- * Wait until at least need bytes are readable (consumer) or free
- * (producer). Spin style: poll the peer's index. Sleep style: poll
- * --spin-before-sleep times, then the announce / fence / re-check /
- * MYIPC_IOC_WAIT protocol of myipc.h. Returns 0, -EPIPE (peer gone) or
- * -EIO (corrupt indices), or another -errno from the driver.
+ * WAIT_SPIN polls only (yielding when both sides share a core, else the
+ * spinner starves its peer); WAIT_SLEEP announces and sleeps at once
+ * (after --spin-before-sleep polls, 0 by default); WAIT_HYBRID is the
+ * Java library's default: HYBRID_SPINS polls, HYBRID_YIELDS yields, sleep.
  */
-static int dm_wait(struct chan *c, uint64_t need)
+static void ring_policy(struct myipc_ring_policy *p, int wait)
 {
-	struct dev_map *m = c->dm;
-	unsigned long n = 0;
-	uint64_t a;
-
-	for (;;) {
-		a = dm_avail(m);
-		if (a > m->cap)
-			return -EIO;
-		if (a >= need)
-			return 0;
-		if (dm_peer_closed(m))
-			return -EPIPE;
-		if (c->spin) {
-			if (c->yield)
-				sched_yield();
-			else
-				cpu_relax();
-			if ((++n & 0xfffff) == 0 && peer_gone())
-				return -EPIPE;
-			continue;
-		}
-		if (n < (unsigned long)O.spin_before_sleep) {
-			n++;
-			cpu_relax();
-			continue;
-		}
-		struct myipc_wait w = { .need = need, .timeout_ns = 100 * 1000 * 1000,
-					.flags = MYIPC_WAIT_SEQ };
-		int r;
-
-		w.seq = LOAD_ACQ(&m->peer->wake_seq);
-		if (!++m->announce)
-			m->announce = 1;
-		__atomic_store_n(&m->me->sleeping, m->announce, __ATOMIC_RELAXED);
-		/* full fence: the announcement before the re-check (pairs with the publisher's fence) */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		a = dm_avail(m);
-		if (a >= need || a > m->cap || dm_peer_closed(m)) {
-			__atomic_store_n(&m->me->sleeping, 0, __ATOMIC_RELAXED);
-			continue;
-		}
-		r = ioctl(m->fd, MYIPC_IOC_WAIT, &w);
-		__atomic_store_n(&m->me->sleeping, 0, __ATOMIC_RELAXED);
-		if (r < 0) {
-			if (errno != ETIMEDOUT && errno != EINTR)
-				return -errno;
-			if (peer_gone())
-				return -EPIPE;
-		} else if ((r & MYIPC_WAIT_PEER_GONE) && dm_avail(m) < need) {
-			return -EPIPE;
-		}
+	memset(p, 0, sizeof(*p));
+	p->slice_ns = 100 * 1000 * 1000;
+	p->check = ring_check_peer;
+	switch (wait) {
+	case WAIT_SPIN:
+		p->yields = O.same_core;
+		break;
+	case WAIT_HYBRID:
+		p->spins = HYBRID_SPINS;
+		p->yields = HYBRID_YIELDS;
+		p->sleep = 1;
+		break;
+	default:
+		p->spins = O.spin_before_sleep > UINT32_MAX ? UINT32_MAX : (uint32_t)O.spin_before_sleep;
+		p->sleep = 1;
+		break;
 	}
+}
+
+static int ring_end_open(struct chan *c, int end, char *err, size_t elen)
+{
+	uint32_t role = end == END_W ? MYIPC_ROLE_PRODUCER : MYIPC_ROLE_CONSUMER;
+	const char *rname = end == END_W ? "producer" : "consumer";
+	struct ring_end *e = calloc(1, sizeof(*e));
+	int ret;
+
+	if (!e)
+		die("out of memory");
+	e->fd = -1;
+	c->ring = e;
+	ring_policy(&e->pol, c->wait);
+	if (c->shm) {
+		ret = myipc_ring_attach(&e->r, c->shm, role);
+		if (ret) {
+			snprintf(err, elen, "ring attach as %s: %s", rname, strerror(-ret));
+			return -1;
+		}
+		return 0;
+	}
+	e->fd = open(c->path, O_RDWR | O_CLOEXEC);
+	if (e->fd < 0) {
+		snprintf(err, elen, "open %s O_RDWR: %s", c->path, strerror(errno));
+		return -1;
+	}
+	if (ioctl(e->fd, MYIPC_IOC_SET_ROLE, &role)) {
+		snprintf(err, elen, "MYIPC_IOC_SET_ROLE %s on %s: %s", rname, c->path, strerror(errno));
+		return -1;
+	}
+	ret = myipc_ring_map_driver(&e->r, e->fd, role);
+	if (ret) {
+		snprintf(err, elen, "mmap of the ring of %s as %s: %s", c->path, rname, strerror(-ret));
+		return -1;
+	}
+	c->capacity = (long)e->r.cap;
+	/* our end holds the ring now: the sizing file is no longer needed (in this process) */
+	close(c->holder);
+	c->holder = -1;
+	return 0;
+}
+
+static void ring_end_close(struct chan *c)
+{
+	myipc_ring_close(&c->ring->r);
+	if (c->ring->fd >= 0)
+		close(c->ring->fd);
+	free(c->ring);
+	c->ring = NULL;
+}
+
+/* producer: n (<= capacity) bytes of ring space, waiting for them; NULL with -errno in *err */
+static uint8_t *ring_claim(struct ring_end *e, uint64_t n, int *err)
+{
+	void *p;
+
+	while (!(p = myipc_ring_claim(&e->r, n))) {
+		*err = myipc_ring_wait(&e->r, n, &e->pol);
+		if (*err)
+			return NULL;
+	}
+	return p;
 }
 
 size_t chan_max_claim(const struct chan *c)
 {
-	return c->dm ? (size_t)c->dm->cap : SIZE_MAX;
+	return c->ring ? (size_t)c->ring->r.cap : SIZE_MAX;
 }
 
 ssize_t chan_view(struct chan *c, const uint8_t **p, size_t max)
 {
-	struct dev_map *m = c->dm;
+	struct ring_end *e = c->ring;
+	const void *v;
 	uint64_t a;
-	int e;
+	int ret;
 
-	if (!m)
+	if (!e)
 		return -EINVAL;
-	e = dm_wait(c, 1);
-	if (e)
-		return e;
-	a = dm_avail(m);
-	if (a > m->cap)
+	while (!(a = myipc_ring_view(&e->r, &v))) {
+		ret = myipc_ring_wait(&e->r, 1, &e->pol);
+		if (ret)
+			return ret;
+	}
+	if (a > e->r.cap)
 		return -EIO;
 	/* contiguous thanks to the double mapping */
-	*p = m->data + (m->idx & m->mask);
+	*p = v;
 	return (ssize_t)(a < max ? a : max);
 }
 
 int chan_release(struct chan *c, size_t n)
 {
-	return c->dm ? dm_publish(c->dm, n) : -EINVAL;
+	return c->ring ? myipc_ring_release(&c->ring->r, n) : -EINVAL;
 }
 
-static size_t page_up(size_t n);
 static size_t page_up(size_t n)
 {
 	return (n + 4095) & ~(size_t)4095;
@@ -617,18 +370,15 @@ int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, const 
 		return 0;
 	}
 	case T_SHM: {
-		struct shm_ring *r;
+		/* the ring of myipc.h in a memfd both forked processes map */
+		int ret = myipc_ring_shm_create(t->size, &c->shm);
 
-		c->map_len = sizeof(struct shm_ring) + t->size;
-		r = mmap(NULL, c->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (r == MAP_FAILED) {
-			snprintf(err, elen, "mmap %zu: %s", c->map_len, strerror(errno));
+		if (ret) {
+			c->shm = NULL;
+			snprintf(err, elen, "shared ring of %zu bytes: %s", t->size, strerror(-ret));
 			return -1;
 		}
-		r->cap = (uint32_t)t->size;
-		r->mask = r->cap - 1;
-		memset(r->data, 0, t->size);	/* fault the pages in now */
-		c->ring = r;
+		c->shm_len = MYIPC_RING_MAP_SIZE(t->size);
 		c->capacity = (long)t->size;
 		return 0;
 	}
@@ -673,27 +423,20 @@ static int set_nonblock(int fd)
 }
 
 /*
- * After fork(): this process takes one end. A reader that spins makes its
- * descriptor non-blocking and polls with read(2).
+ * After fork(): this process takes one end, waiting as @wait says
+ * (WAIT_*). A reader that spins on a file makes its descriptor
+ * non-blocking and polls with read(2); files have no hybrid wait, so
+ * WAIT_HYBRID blocks as WAIT_SLEEP does.
  */
-int chan_end(struct chan *c, int end, int spin, char *err, size_t elen)
+int chan_end(struct chan *c, int end, int wait, char *err, size_t elen)
 {
 	const struct transport *t = c->t;
+	int spin = wait == WAIT_SPIN;
 
-	c->spin = spin;
+	c->wait = wait;
 	c->yield = spin && O.same_core;
-	if (t->kind == T_DEVMMAP) {
-		c->dm = calloc(1, sizeof(*c->dm));
-		if (!c->dm)
-			die("out of memory");
-		if (dm_open(c->dm, c->path, end == END_W, err, elen))
-			return -1;
-		c->capacity = (long)c->dm->cap;
-		/* our end holds the ring now: the sizing file is no longer needed (in this process) */
-		close(c->holder);
-		c->holder = -1;
-		return 0;
-	}
+	if (t->kind == T_SHM || t->kind == T_DEVMMAP)
+		return ring_end_open(c, end, err, elen);
 	if (t->kind == T_DEV) {
 		c->fd[end] = open(c->path, end == END_R ? O_RDONLY : O_WRONLY);
 		if (c->fd[end] < 0) {
@@ -763,20 +506,19 @@ int chan_end(struct chan *c, int end, int spin, char *err, size_t elen)
 /* the buffer the writer fills with its next message of n bytes */
 uint8_t *chan_wbuf(struct chan *c, size_t n)
 {
-	if (c->dm) {
+	if (c->ring) {
 		/* claim: wait for n bytes of room, hand out the ring itself (no copy) */
+		uint8_t *p;
 		int e;
 
-		if (n > c->dm->cap) {
+		if (n > c->ring->r.cap) {
 			errno = EMSGSIZE;
 			return NULL;
 		}
-		e = dm_wait(c, n);
-		if (e) {
+		p = ring_claim(c->ring, n, &e);
+		if (!p)
 			errno = -e;
-			return NULL;
-		}
-		return c->dm->data + (c->dm->idx & c->dm->mask);
+		return p;
 	}
 	if (c->vbuf) {
 		uint8_t *p = c->vbuf + c->vnext * c->vstride;
@@ -789,22 +531,22 @@ uint8_t *chan_wbuf(struct chan *c, size_t n)
 
 int chan_send(struct chan *c, const uint8_t *p, size_t n)
 {
-	if (c->t->kind == T_SHM)
-		return ring_send(c, p, n);
-	if (c->dm) {
-		/* commit: p is what chan_wbuf handed out; bytes from elsewhere are copied in */
-		struct dev_map *m = c->dm;
+	if (c->ring) {
+		/* commit: p is what chan_wbuf claimed; bytes from elsewhere are copied in */
+		struct myipc_ring *r = &c->ring->r;
 
 		while (n) {
-			uint8_t *at = m->data + (m->idx & m->mask);
-			uint64_t k = n < m->cap ? n : m->cap;
-			int e = p == at ? 0 : dm_wait(c, k);
+			uint8_t *at = r->data + (r->idx & r->mask);
+			uint64_t k = n < r->cap ? n : r->cap;
+			int e = 0;
 
-			if (e)
-				return e;
-			if (p != at)
+			if (p != at) {
+				at = ring_claim(c->ring, k, &e);
+				if (!at)
+					return e;
 				memcpy(at, p, k);
-			e = dm_publish(m, k);
+			}
+			e = myipc_ring_commit(r, k);
 			if (e)
 				return e;
 			p += k;
@@ -837,9 +579,7 @@ ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max)
 {
 	unsigned long n = 0;
 
-	if (c->t->kind == T_SHM)
-		return ring_recv(c, p, max);
-	if (c->dm) {
+	if (c->ring) {
 		const uint8_t *v;
 		ssize_t k = chan_view(c, &v, max);
 		int e;
@@ -866,7 +606,7 @@ ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max)
 		if (c->yield)
 			sched_yield();
 		else
-			cpu_relax();
+			myipc_cpu_relax();
 		if ((++n & 0xffff) == 0 && peer_gone())
 			return -EPIPE;
 	}
@@ -881,12 +621,10 @@ void chan_close(struct chan *c)
 		close(c->nullfd);
 	if (c->holder >= 0)
 		close(c->holder);
-	if (c->dm) {
-		dm_close(c->dm);
-		free(c->dm);
-	}
 	if (c->ring)
-		munmap(c->ring, c->map_len);
+		ring_end_close(c);
+	if (c->shm)
+		munmap(c->shm, c->shm_len);
 	if (c->vbuf)
 		munmap(c->vbuf, c->vslots * c->vstride);
 	if (c->wbuf)
