@@ -483,7 +483,7 @@ static inline int myipc_ring_wait(struct myipc_ring *r, uint64_t need,
 			if (!(round & 0xfffff) && pol->check) {
 				ret = pol->check(pol->arg);
 				if (ret)
-					return ret;
+					goto check_failed;
 			}
 			continue;
 		}
@@ -513,9 +513,14 @@ static inline int myipc_ring_wait(struct myipc_ring *r, uint64_t need,
 		if (pol->check) {
 			ret = pol->check(pol->arg);
 			if (ret)
-				return ret;
+				goto check_failed;
 		}
 	}
+
+check_failed:
+	/* a peer that published and then went: its last bytes still count */
+	a = myipc_ring_avail(r);
+	return a >= need && a <= r->cap ? 0 : ret;
 }
 
 /*
