@@ -321,6 +321,7 @@ static inline int myipc_ring_shm_create(uint64_t cap, void **basep)
 	uint8_t *base;
 	int fd, ret = 0;
 
+	*basep = NULL;
 	if (cap < MYIPC_RING_PAGE || (cap & (cap - 1)))
 		return -EINVAL;
 	fd = memfd_create("myipc-ring", MFD_CLOEXEC);
