@@ -27,9 +27,6 @@
 #ifndef _MYIPC_RING_H
 #define _MYIPC_RING_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* memfd_create */
-#endif
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
@@ -38,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/futex.h>
+#include <linux/memfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -324,7 +322,8 @@ static inline int myipc_ring_shm_create(uint64_t cap, void **basep)
 	*basep = NULL;
 	if (cap < MYIPC_RING_PAGE || (cap & (cap - 1)))
 		return -EINVAL;
-	fd = memfd_create("myipc-ring", MFD_CLOEXEC);
+	/* the system call, not glibc's wrapper: it needs _GNU_SOURCE before any include */
+	fd = (int)syscall(SYS_memfd_create, "myipc-ring", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)first)) {
