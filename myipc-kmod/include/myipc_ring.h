@@ -450,6 +450,42 @@ static inline int myipc_ring_release(struct myipc_ring *r, uint64_t n)
 }
 
 /*
+ * Steps 1-6 of uapi/myipc.h once: read the peer's wake_seq, announce a
+ * fresh number, fence, re-check, sleep in the waiter at most @timeout_ns,
+ * withdraw the announcement. Returns 0 when the re-check found the wait
+ * over (@need bytes there, corrupt indices or the peer closed: look at the
+ * ring), else the waiter's result: >= 0 (the driver's MYIPC_WAIT_* mask),
+ * or -errno (-ETIMEDOUT, -EINTR and -EAGAIN are hints to look again).
+ */
+static inline int myipc_ring_sleep(struct myipc_ring *r, uint64_t need, int64_t timeout_ns)
+{
+	uint32_t seq;
+	uint64_t a;
+	int ret;
+
+	/* step 1: the peer's wake_seq before the announcement */
+	seq = myipc_load_acquire(&r->peer->wake_seq);
+	/* step 2: a fresh non-zero number: the peer answers each once */
+	if (!++r->announce)
+		r->announce = 1;
+	myipc_write_once(&r->own->sleeping, r->announce);
+	/* step 3: pairs with the publisher's fence between its index store and its look */
+	myipc_smp_mb();
+	/* step 4 */
+	a = myipc_ring_avail(r);
+	if (a >= need || a > r->cap || myipc_ring_peer_closed(r)) {
+		myipc_write_once(&r->own->sleeping, 0);
+		return 0;
+	}
+	/* step 5: returns at once if the peer bumped wake_seq since step 1 */
+	r->sleeps++;
+	ret = r->waiter->wait(r, need, seq, timeout_ns);
+	/* step 6 */
+	myipc_write_once(&r->own->sleeping, 0);
+	return ret;
+}
+
+/*
  * Wait until @need bytes are readable (consumer) or free (producer),
  * 1 <= @need <= capacity, following @pol. Returns 0, -EPIPE (the peer
  * closed and the wait can no longer end), -EIO (corrupt indices), a
@@ -460,7 +496,6 @@ static inline int myipc_ring_wait(struct myipc_ring *r, uint64_t need,
 {
 	const uint64_t polls = (uint64_t)pol->spins + pol->yields;
 	uint64_t round = 0, a;
-	uint32_t seq;
 	int ret;
 
 	for (;;) {
@@ -488,26 +523,7 @@ static inline int myipc_ring_wait(struct myipc_ring *r, uint64_t need,
 			continue;
 		}
 
-		/* step 1: the peer's wake_seq before the announcement */
-		seq = myipc_load_acquire(&r->peer->wake_seq);
-
-		/* step 2: a fresh non-zero number: the peer answers each once */
-		if (!++r->announce)
-			r->announce = 1;
-		myipc_write_once(&r->own->sleeping, r->announce);
-		/* step 3: pairs with the publisher's fence between its index store and its look */
-		myipc_smp_mb();
-		/* step 4 */
-		a = myipc_ring_avail(r);
-		if (a >= need || a > r->cap || myipc_ring_peer_closed(r)) {
-			myipc_write_once(&r->own->sleeping, 0);
-			continue;
-		}
-		/* step 5: returns at once if the peer bumped wake_seq since step 1 */
-		r->sleeps++;
-		ret = r->waiter->wait(r, need, seq, pol->slice_ns);
-		/* step 6 */
-		myipc_write_once(&r->own->sleeping, 0);
+		ret = myipc_ring_sleep(r, need, pol->slice_ns);
 		if (ret < 0 && ret != -ETIMEDOUT && ret != -EINTR && ret != -EAGAIN)
 			return ret;
 		if (pol->check) {

@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include "myipc.h"
+#include "myipc_ring.h"
 
 #define CHUNK	65536
 
@@ -67,130 +67,98 @@ static uint64_t copy_in(int fd)
 	return done;
 }
 
-/* ---- the mapped ring, as documented in myipc.h ---- */
-struct end {
-	int fd;
-	uint64_t cap, mask, idx;
-	uint8_t *base, *data;
-	struct myipc_ring_side *me, *peer;
-	uint32_t ann, answered;
+/* ---- the mapped ring (myipc_ring.h) ---- */
+
+/* spin 200 polls, then sleep in MYIPC_IOC_WAIT until woken */
+static const struct myipc_ring_policy policy = {
+	.spins = 200,
+	.sleep = 1,
+	.slice_ns = -1,
 };
 
-static void end_open(struct end *e, const char *dev, uint32_t role)
+static void end_open(struct myipc_ring *r, const char *dev, uint32_t role)
 {
-	const size_t P = MYIPC_RING_PAGE, D = MYIPC_RING_DATA_OFFSET;
-	int prod = role == MYIPC_ROLE_PRODUCER, rw = PROT_READ | PROT_WRITE;
+	int fd = open(dev, O_RDWR), ret;
 
-	memset(e, 0, sizeof(*e));
-	e->fd = open(dev, O_RDWR);
-	if (e->fd < 0)
+	if (fd < 0)
 		die(dev);
-	if (ioctl(e->fd, MYIPC_IOC_SET_ROLE, &role) ||
-	    ioctl(e->fd, MYIPC_IOC_GET_SIZE, &e->cap))
-		die("ioctl");
-	e->mask = e->cap - 1;
-	e->base = mmap(NULL, MYIPC_RING_MAP_SIZE(e->cap), PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mmap(e->base, P, PROT_READ, MAP_SHARED | MAP_FIXED, e->fd, 0) == MAP_FAILED ||
-	    mmap(e->base + P, P, prod ? rw : PROT_READ, MAP_SHARED | MAP_FIXED, e->fd, P) == MAP_FAILED ||
-	    mmap(e->base + 2 * P, P, prod ? PROT_READ : rw, MAP_SHARED | MAP_FIXED, e->fd, 2 * P) == MAP_FAILED ||
-	    mmap(e->base + D, 2 * e->cap, prod ? rw : PROT_READ, MAP_SHARED | MAP_FIXED, e->fd, D) == MAP_FAILED)
+	if (ioctl(fd, MYIPC_IOC_SET_ROLE, &role))
+		die("MYIPC_IOC_SET_ROLE");
+	ret = myipc_ring_map_driver(r, fd, role);
+	if (ret) {
+		errno = -ret;
 		die("mmap");
-	e->data = e->base + D;
-	e->me = (void *)(e->base + (prod ? MYIPC_RING_PRODUCER_OFFSET : MYIPC_RING_CONSUMER_OFFSET));
-	e->peer = (void *)(e->base + (prod ? MYIPC_RING_CONSUMER_OFFSET : MYIPC_RING_PRODUCER_OFFSET));
-}
-
-static uint64_t avail(struct end *e, int prod)
-{
-	uint64_t o = __atomic_load_n(&e->peer->index, __ATOMIC_ACQUIRE);
-
-	return prod ? e->cap - (e->idx - o) : o - e->idx;
-}
-
-static void publish(struct end *e, uint64_t n)
-{
-	uint32_t s, how = MYIPC_WAKE_PEER;
-
-	e->idx += n;
-	__atomic_store_n(&e->me->index, e->idx, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	s = __atomic_load_n(&e->peer->sleeping, __ATOMIC_RELAXED);
-	if (s && s != e->answered) {
-		e->answered = s;
-		__atomic_store_n(&e->me->wake_seq, e->me->wake_seq + 1, __ATOMIC_RELEASE);
-		ioctl(e->fd, MYIPC_IOC_WAKE, &how);
 	}
 }
 
-/* Returns 1 when the peer has gone. */
-static int wait_for(struct end *e, int prod, uint64_t need)
+static void end_close(struct myipc_ring *r)
 {
-	struct myipc_wait w = { .need = need, .timeout_ns = -1, .flags = MYIPC_WAIT_SEQ };
-	int i, r;
+	int fd = r->fd;
 
-	for (i = 0; i < 200; i++)
-		if (avail(e, prod) >= need)
-			return 0;
-	w.seq = __atomic_load_n(&e->peer->wake_seq, __ATOMIC_ACQUIRE);
-	if (!++e->ann)
-		e->ann = 1;
-	__atomic_store_n(&e->me->sleeping, e->ann, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (avail(e, prod) >= need) {
-		__atomic_store_n(&e->me->sleeping, 0, __ATOMIC_RELAXED);
-		return 0;
-	}
-	r = ioctl(e->fd, MYIPC_IOC_WAIT, &w);
-	__atomic_store_n(&e->me->sleeping, 0, __ATOMIC_RELAXED);
-	if (r < 0 && errno != EINTR)
-		die("MYIPC_IOC_WAIT");
-	return r > 0 && (r & MYIPC_WAIT_PEER_GONE) && avail(e, prod) < need;
+	myipc_ring_close(r);
+	close(fd);
 }
 
 static void mmap_out(const char *dev, uint64_t total)
 {
 	static char buf[CHUNK];
-	struct end e;
+	struct myipc_ring r;
 	uint64_t done = 0;
+	void *p;
+	int ret;
 
-	end_open(&e, dev, MYIPC_ROLE_PRODUCER);
+	end_open(&r, dev, MYIPC_ROLE_PRODUCER);
 	memset(buf, 0x3C, sizeof(buf));
 	while (done < total) {
-		if (avail(&e, 1) < CHUNK) {
-			if (wait_for(&e, 1, CHUNK))
+		p = myipc_ring_claim(&r, CHUNK);
+		if (!p) {
+			ret = myipc_ring_wait(&r, CHUNK, &policy);
+			if (ret == -EPIPE)
 				exit(1);
+			if (ret) {
+				errno = -ret;
+				die("MYIPC_IOC_WAIT");
+			}
 			continue;
 		}
 		/* the same work as write(): the bytes come from a buffer */
-		memcpy(e.data + (e.idx & e.mask), buf, CHUNK);
-		publish(&e, CHUNK);
+		memcpy(p, buf, CHUNK);
+		myipc_ring_commit(&r, CHUNK);
 		done += CHUNK;
 	}
-	close(e.fd);
+	end_close(&r);
 }
 
 static uint64_t mmap_in(const char *dev)
 {
 	static char buf[CHUNK];
-	struct end e;
+	struct myipc_ring r;
 	uint64_t done = 0, n;
+	const void *p;
+	int ret;
 
-	end_open(&e, dev, MYIPC_ROLE_CONSUMER);
+	end_open(&r, dev, MYIPC_ROLE_CONSUMER);
 	for (;;) {
-		n = avail(&e, 0);
+		n = myipc_ring_view(&r, &p);
 		if (!n) {
-			if (wait_for(&e, 0, 1))
-				return done;
+			ret = myipc_ring_wait(&r, 1, &policy);
+			if (ret == -EPIPE)
+				break;
+			if (ret) {
+				errno = -ret;
+				die("MYIPC_IOC_WAIT");
+			}
 			continue;
 		}
 		if (n > CHUNK)
 			n = CHUNK;
 		/* the same work as read(): the bytes end up in a buffer */
-		memcpy(buf, e.data + (e.idx & e.mask), n);
-		publish(&e, n);
+		memcpy(buf, p, n);
+		myipc_ring_release(&r, n);
 		done += n;
 	}
+	end_close(&r);
+	return done;
 }
 
 int main(int argc, char **argv)
