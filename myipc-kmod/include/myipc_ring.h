@@ -262,8 +262,9 @@ static inline int myipc_ring_map_piece(uint8_t *base, int fd, size_t off, size_t
  * Map the driver's ring through @fd (opened O_RDWR, MYIPC_IOC_SET_ROLE
  * @role done) as uapi/myipc.h describes: one reservation, then MAP_FIXED
  * pieces with the role's protections (the pages the role may not write
- * read-only). Returns 0 or -errno; the mapping is undone by
- * myipc_ring_close, @fd stays the caller's.
+ * read-only). Returns 0 or -errno (-EAGAIN: the ring was resized while
+ * being mapped, map again); the mapping is undone by myipc_ring_close,
+ * @fd stays the caller's.
  */
 static inline int myipc_ring_map_driver(struct myipc_ring *r, int fd, uint32_t role)
 {
@@ -290,8 +291,9 @@ static inline int myipc_ring_map_driver(struct myipc_ring *r, int fd, uint32_t r
 		ret = myipc_ring_map_piece(base, fd, MYIPC_RING_DATA_OFFSET, 2 * cap, prod ? RW : R);
 	if (!ret)
 		ret = __myipc_ring_attach(r, base, role);
+	/* resized between GET_SIZE and the mmap calls: the caller maps again */
 	if (!ret && r->cap != cap)
-		ret = -EPROTO;
+		ret = -EAGAIN;
 	if (ret) {
 		munmap(base, len);
 		return ret;

@@ -26,26 +26,7 @@
 #include <sys/wait.h>
 
 #include "harness.h"
-
-/* ---- a small user-space ring end ---- */
-
-struct uring {
-	int fd;
-	uint32_t role;
-	uint64_t cap, mask;
-	uint8_t *base;
-	size_t maplen;
-	struct myipc_ring_header *hdr;
-	struct myipc_ring_side *prod, *cons, *me, *peer;
-	uint8_t *data;
-	uint64_t idx;		/* our own index (tail or head) */
-	uint32_t announce, answered;
-	uint64_t wakes, waits;
-};
-
-#define LOAD_ACQ(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define STORE_REL(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define FENCE()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#include "myipc_ring.h"
 
 static double tnow(void)
 {
@@ -108,134 +89,63 @@ static long scheck(const uint8_t *p, uint64_t off, size_t n)
 	return -1;
 }
 
-static void *map_at(struct uring *r, size_t off, size_t len, int prot)
+/* ---- a ring end: myipc_ring.h over the driver's pages ---- */
+
+/* Open @path O_RDWR, take @role and map the ring with the role's protections. */
+static void uring_open(struct myipc_ring *r, const char *path, uint32_t role)
 {
-	return mmap(r->base + off, len, prot, MAP_SHARED | MAP_FIXED, r->fd,
-		    (off_t)off);
+	int fd = SYS(open(path, O_RDWR)), ret;
+
+	SYS(ioctl(fd, MYIPC_IOC_SET_ROLE, &role));
+	ret = myipc_ring_map_driver(r, fd, role);
+	if (ret)
+		fail("mapping the ring of %s: %s", path, strerror(-ret));
 }
 
-/* Map the whole ring with the protections of @role (see myipc.h). */
-static int uring_map(struct uring *r)
+static void uring_close(struct myipc_ring *r)
 {
-	const size_t P = MYIPC_RING_PAGE, D = MYIPC_RING_DATA_OFFSET;
-	bool prod = r->role == MYIPC_ROLE_PRODUCER;
-	uint64_t cap;
+	int fd = r->fd;
 
-	if (ioctl(r->fd, MYIPC_IOC_GET_SIZE, &cap))
-		return -1;
-	r->cap = cap;
-	r->mask = cap - 1;
-	r->maplen = MYIPC_RING_MAP_SIZE(cap);
-	r->base = mmap(NULL, r->maplen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-	if (r->base == MAP_FAILED)
-		return -1;
-	if (map_at(r, 0, P, PROT_READ) == MAP_FAILED ||
-	    map_at(r, P, P, prod ? PROT_READ | PROT_WRITE : PROT_READ) == MAP_FAILED ||
-	    map_at(r, 2 * P, P, prod ? PROT_READ : PROT_READ | PROT_WRITE) == MAP_FAILED ||
-	    map_at(r, D, 2 * cap, prod ? PROT_READ | PROT_WRITE : PROT_READ) == MAP_FAILED) {
-		int e = errno;
-
-		munmap(r->base, r->maplen);
-		errno = e;
-		return -1;
-	}
-	r->hdr = (void *)r->base;
-	r->prod = (void *)(r->base + MYIPC_RING_PRODUCER_OFFSET);
-	r->cons = (void *)(r->base + MYIPC_RING_CONSUMER_OFFSET);
-	r->data = r->base + D;
-	r->me = prod ? r->prod : r->cons;
-	r->peer = prod ? r->cons : r->prod;
-	r->idx = LOAD_ACQ(&r->me->index);
-	return 0;
+	myipc_ring_close(r);
+	close(fd);
 }
 
-static void uring_open(struct uring *r, const char *path, uint32_t role)
+/* Publish @n more bytes (written or read), waking the peer only if it announced a sleep. */
+static void uring_publish(struct myipc_ring *r, uint64_t n)
 {
-	memset(r, 0, sizeof(*r));
-	r->role = role;
-	r->fd = SYS(open(path, O_RDWR));
-	SYS(ioctl(r->fd, MYIPC_IOC_SET_ROLE, &role));
-	SYS(uring_map(r));
-}
-
-static void uring_close(struct uring *r)
-{
-	munmap(r->base, r->maplen);
-	close(r->fd);
-}
-
-/* Readable (consumer) or free (producer) bytes as this end sees them. */
-static uint64_t uring_avail(struct uring *r)
-{
-	uint64_t other = LOAD_ACQ(&r->peer->index);
-
-	if (r->role == MYIPC_ROLE_CONSUMER)
-		return other - r->idx;
-	return r->cap - (r->idx - other);
-}
-
-/* Publish our index, then wake the peer only if it announced a sleep. */
-static void uring_publish(struct uring *r, uint64_t n)
-{
-	uint32_t s;
+	int ret;
 
 	r->idx += n;
-	STORE_REL(&r->me->index, r->idx);
-	FENCE();	/* pairs with the sleeper's fence after announcing */
-	s = __atomic_load_n(&r->peer->sleeping, __ATOMIC_RELAXED);
-	if (s && s != r->answered) {
-		r->answered = s;
-		__atomic_store_n(&r->me->wake_seq, r->me->wake_seq + 1,
-				 __ATOMIC_RELEASE);
-		r->wakes++;
-		uint32_t how = MYIPC_WAKE_PEER;
-
-		SYS(ioctl(r->fd, MYIPC_IOC_WAKE, &how));
-	}
+	ret = myipc_ring_publish(r);
+	if (ret)
+		fail("MYIPC_IOC_WAKE: %s", strerror(-ret));
 }
 
 /*
- * Wait until @need bytes are available (or the peer closed): spin a
- * little, then announce, fence, re-check, MYIPC_IOC_WAIT. Returns the
- * WAIT result mask (0 when the re-check found the ring ready), or -errno.
+ * Wait until @need bytes are available (or the peer closed): poll a
+ * little, then one round of announce, fence, re-check, MYIPC_IOC_WAIT.
+ * Returns the WAIT result mask (0 when the re-check found the ring
+ * ready), or -errno.
  */
-static int uring_wait(struct uring *r, uint64_t need, int64_t timeout_ns)
+static int uring_wait(struct myipc_ring *r, uint64_t need, int64_t timeout_ns)
 {
-	struct myipc_wait w = { .need = need, .timeout_ns = timeout_ns,
-				.flags = MYIPC_WAIT_SEQ };
-	int i, ret;
+	int i;
 
 	for (i = 0; i < 100; i++)
-		if (uring_avail(r) >= need)
+		if (myipc_ring_avail(r) >= need)
 			return 0;
-	w.seq = LOAD_ACQ(&r->peer->wake_seq);
-	if (!++r->announce)
-		r->announce = 1;
-	__atomic_store_n(&r->me->sleeping, r->announce, __ATOMIC_RELAXED);
-	FENCE();
-	if (uring_avail(r) >= need ||
-	    LOAD_ACQ(&r->peer->state) == MYIPC_END_CLOSED) {
-		__atomic_store_n(&r->me->sleeping, 0, __ATOMIC_RELAXED);
-		return 0;
-	}
-	r->waits++;
-	ret = ioctl(r->fd, MYIPC_IOC_WAIT, &w);
-	if (ret < 0)
-		ret = -errno;
-	__atomic_store_n(&r->me->sleeping, 0, __ATOMIC_RELAXED);
-	return ret;
+	return myipc_ring_sleep(r, need, timeout_ns);
 }
 
 /* Produce @total stream bytes from @off in pieces of at most @chunk. */
-static void uring_produce(struct uring *r, uint64_t off, uint64_t total,
+static void uring_produce(struct myipc_ring *r, uint64_t off, uint64_t total,
 			  uint64_t chunk)
 {
 	uint64_t done = 0, n;
 	int ret;
 
 	while (done < total) {
-		n = uring_avail(r);
+		n = myipc_ring_avail(r);
 		if (n > r->cap)
 			fail("corrupt indices seen by the producer");
 		if (!n) {
@@ -244,8 +154,8 @@ static void uring_produce(struct uring *r, uint64_t off, uint64_t total,
 			if (ret < 0 && ret != -ETIMEDOUT && ret != -EINTR)
 				fail("MYIPC_IOC_WAIT (producer): %s", strerror(-ret));
 			if (((ret > 0 && (ret & MYIPC_WAIT_PEER_GONE)) ||
-			     LOAD_ACQ(&r->cons->state) == MYIPC_END_CLOSED) &&
-			    !uring_avail(r))
+			     myipc_load_acquire(&r->peer->state) == MYIPC_END_CLOSED) &&
+			    !myipc_ring_avail(r))
 				fail("the consumer went away after %llu bytes",
 				     (unsigned long long)done);
 			continue;
@@ -265,26 +175,26 @@ static void uring_produce(struct uring *r, uint64_t off, uint64_t total,
  * Consume and verify stream bytes from @off until the producer closes.
  * Returns the bytes consumed.
  */
-static uint64_t uring_consume(struct uring *r, uint64_t off, uint64_t limit)
+static uint64_t uring_consume(struct myipc_ring *r, uint64_t off, uint64_t limit)
 {
 	uint64_t done = 0, n;
 	long bad;
 	int ret;
 
 	for (;;) {
-		n = uring_avail(r);
+		n = myipc_ring_avail(r);
 		if (n > r->cap)
 			fail("corrupt indices seen by the consumer");
 		if (!n) {
 			if (done >= limit)
 				return done;
-			if (LOAD_ACQ(&r->prod->state) == MYIPC_END_CLOSED &&
-			    !uring_avail(r))
+			if (myipc_load_acquire(&r->peer->state) == MYIPC_END_CLOSED &&
+			    !myipc_ring_avail(r))
 				return done;
 			ret = uring_wait(r, 1, 5000000000LL);
 			if (ret < 0 && ret != -ETIMEDOUT && ret != -EINTR)
 				fail("MYIPC_IOC_WAIT (consumer): %s", strerror(-ret));
-			if (ret > 0 && (ret & MYIPC_WAIT_PEER_GONE) && !uring_avail(r))
+			if (ret > 0 && (ret & MYIPC_WAIT_PEER_GONE) && !myipc_ring_avail(r))
 				return done;
 			continue;
 		}
@@ -301,7 +211,7 @@ static uint64_t uring_consume(struct uring *r, uint64_t off, uint64_t limit)
 
 void t_mmap_header_layout(void)
 {
-	struct uring p, c;
+	struct myipc_ring p, c;
 
 	uring_open(&p, T.path, MYIPC_ROLE_PRODUCER);
 	uring_open(&c, T.path, MYIPC_ROLE_CONSUMER);
@@ -310,8 +220,8 @@ void t_mmap_header_layout(void)
 	CHECK_EQ(p.hdr->capacity, p.cap);
 	CHECK_EQ(p.hdr->data_offset, MYIPC_RING_DATA_OFFSET);
 	CHECK_EQ(p.hdr->ready, 1);
-	CHECK_EQ(p.prod->state, MYIPC_END_OPEN);
-	CHECK_EQ(c.cons->state, MYIPC_END_OPEN);
+	CHECK_EQ(p.own->state, MYIPC_END_OPEN);
+	CHECK_EQ(c.own->state, MYIPC_END_OPEN);
 	/* the two mappings share the pages, and the data is there twice */
 	p.data[5] = 0xA5;
 	CHECK_EQ(c.data[5], 0xA5);
@@ -320,7 +230,7 @@ void t_mmap_header_layout(void)
 	CHECK_EQ(c.data[p.cap - 1], 0x5A);
 	uring_close(&p);
 	/* the kernel marks the producer closed when its end goes */
-	CHECK_EQ(LOAD_ACQ(&c.prod->state), MYIPC_END_CLOSED);
+	CHECK_EQ(myipc_load_acquire(&c.peer->state), MYIPC_END_CLOSED);
 	uring_close(&c);
 }
 
@@ -528,7 +438,7 @@ static uint32_t peer_state(int fd, uint32_t role)
 	uint32_t v;
 
 	CHECK(m != MAP_FAILED, "mmap control pages: %s", strerror(errno));
-	v = LOAD_ACQ(&((struct myipc_ring_side *)(m + off))->state);
+	v = myipc_load_acquire(&((struct myipc_ring_side *)(m + off))->state);
 	munmap(m, MYIPC_RING_DATA_OFFSET);
 	return v;
 }
@@ -610,15 +520,15 @@ void t_mmap_role_after_peer_came_and_went(void)
  */
 void t_mmap_dontneed_keeps_the_ring(void)
 {
-	struct uring p, c;
+	struct myipc_ring p, c;
 
 	uring_open(&p, T.path, MYIPC_ROLE_PRODUCER);
 	uring_open(&c, T.path, MYIPC_ROLE_CONSUMER);
 	sfill(p.data, 0, 1000);
 	uring_publish(&p, 1000);
-	SYS(madvise(p.base, p.maplen, MADV_DONTNEED));
-	SYS(madvise(c.base, c.maplen, MADV_DONTNEED));
-	CHECK_EQ(LOAD_ACQ(&c.prod->index), 1000);
+	SYS(madvise(p.base, p.map_len, MADV_DONTNEED));
+	SYS(madvise(c.base, c.map_len, MADV_DONTNEED));
+	CHECK_EQ(myipc_load_acquire(&c.peer->index), 1000);
 	CHECK_EQ(c.hdr->magic, MYIPC_RING_MAGIC);
 	CHECK(scheck(c.data, 0, 1000) < 0, "the consumer reads other bytes after DONTNEED");
 	CHECK(scheck(c.data + c.cap, 0, 1000) < 0, "the second copy differs after DONTNEED");
@@ -788,7 +698,7 @@ struct wait_outcome {
 
 /* In a child: the producer's MYIPC_IOC_WAIT for @need bytes of room. */
 struct producer_wait {
-	struct uring *p;
+	struct myipc_ring *p;
 	uint64_t need;
 	struct wait_outcome *out;
 };
@@ -814,7 +724,7 @@ static void producer_woken_by_copy_reader(uint64_t need, size_t freed)
 	struct producer_wait pw;
 	uint8_t buf[4096];
 	double t0;
-	struct uring p;
+	struct myipc_ring p;
 	pid_t pid;
 	int r;
 
@@ -924,7 +834,7 @@ void t_mmap_role_taken_while_copy_reader_sleeps(void)
 	struct copy_call *cc = shared_alloc(sizeof(*cc));
 	int r = SYS(topen(O_RDONLY | O_NONBLOCK)), w = SYS(topen(O_WRONLY));
 	uint8_t ten[10];
-	struct uring c;
+	struct myipc_ring c;
 	pid_t pid;
 
 	set_nonblock(r, false);
@@ -937,8 +847,8 @@ void t_mmap_role_taken_while_copy_reader_sleeps(void)
 	expect_exit0(pid, 10000, "the sleeping copy reader");
 	CHECK(cc->ret == -1 && cc->err == EBUSY,
 	      "the sleeping reader got %ld (%s), expected EBUSY", cc->ret, strerror(cc->err));
-	CHECK_EQ(LOAD_ACQ(&c.cons->index), 0);
-	CHECK_EQ(uring_avail(&c), 10);
+	CHECK_EQ(myipc_load_acquire(&c.own->index), 0);
+	CHECK_EQ(myipc_ring_avail(&c), 10);
 	CHECK(scheck(c.data, 0, 10) < 0, "the consumer's 10 bytes are wrong");
 	uring_close(&c);
 	close(r);
@@ -958,7 +868,7 @@ void t_mmap_role_taken_while_copy_writer_sleeps(void)
 	uint64_t off = 0, got = 0;
 	uint8_t buf[4096];
 	size_t full, n;
-	struct uring p;
+	struct myipc_ring p;
 	pid_t pid;
 
 	set_nonblock(w, true);
@@ -975,7 +885,7 @@ void t_mmap_role_taken_while_copy_writer_sleeps(void)
 	expect_exit0(pid, 10000, "the sleeping copy writer");
 	CHECK(cc->ret == -1 && cc->err == EBUSY,
 	      "the sleeping writer got %ld (%s), expected EBUSY", cc->ret, strerror(cc->err));
-	CHECK_EQ(LOAD_ACQ(&p.prod->index), full);
+	CHECK_EQ(myipc_load_acquire(&p.own->index), full);
 	while ((n = read(r, buf, sizeof(buf))) > 0 && n != (size_t)-1)
 		got += n;
 	CHECK_EQ(got, full);
@@ -1042,7 +952,7 @@ struct xfer {
 static void mmap_producer(void *arg)
 {
 	struct xfer *x = arg;
-	struct uring r;
+	struct myipc_ring r;
 
 	uring_open(&r, T.path, MYIPC_ROLE_PRODUCER);
 	uring_produce(&r, 0, x->total, x->chunk);
@@ -1053,14 +963,14 @@ static void mmap_producer(void *arg)
 static void mmap_consumer(void *arg)
 {
 	struct xfer *x = arg;
-	struct uring r;
+	struct myipc_ring r;
 	double t0;
 
 	uring_open(&r, T.path, MYIPC_ROLE_CONSUMER);
 	t0 = tnow();
 	x->got = uring_consume(&r, 0, UINT64_MAX);
 	x->secs = tnow() - t0;
-	x->waits = r.waits;
+	x->waits = r.sleeps;
 	uring_close(&r);
 }
 
@@ -1231,7 +1141,7 @@ static void poll_reader(void *arg)
 void t_mmap_poll_reader_woken_by_mmap_producer(void)
 {
 	struct kwait *k = shared_alloc(sizeof(*k));
-	struct uring p;
+	struct myipc_ring p;
 	uint64_t off = 0, n;
 	double end;
 	pid_t c;
@@ -1300,7 +1210,7 @@ static void poll_writer(void *arg)
  * each, verifying the stream, until @total bytes came. Waits (protocol
  * wait, bounded) while the ring is empty; fails after @limit seconds.
  */
-static void slow_drain(struct uring *c, uint64_t total, uint64_t step,
+static void slow_drain(struct myipc_ring *c, uint64_t total, uint64_t step,
 		       int pause_ms, double limit, pid_t peer)
 {
 	double end = tnow() + limit;
@@ -1313,7 +1223,7 @@ static void slow_drain(struct uring *c, uint64_t total, uint64_t step,
 			fail("only %llu of %llu bytes arrived within %.0f s: the copy writer was not woken (%s)",
 			     (unsigned long long)got, (unsigned long long)total,
 			     limit, proc_where(peer));
-		n = uring_avail(c);
+		n = myipc_ring_avail(c);
 		if (n > c->cap)
 			fail("corrupt indices seen by the consumer");
 		if (!n) {
@@ -1337,7 +1247,7 @@ static void slow_drain(struct uring *c, uint64_t total, uint64_t step,
 void t_mmap_poll_writer_woken_by_mmap_consumer(void)
 {
 	struct kwait *k = shared_alloc(sizeof(*k));
-	struct uring c;
+	struct myipc_ring c;
 	pid_t w;
 
 	uring_open(&c, T.path, MYIPC_ROLE_CONSUMER);
@@ -1381,7 +1291,7 @@ void t_mmap_blocking_write_every_sleep_answered(void)
 {
 	struct kwait *k = shared_alloc(sizeof(*k));
 	struct myipc_stats st;
-	struct uring c;
+	struct myipc_ring c;
 	pid_t w;
 
 	uring_open(&c, T.path, MYIPC_ROLE_CONSUMER);
@@ -1398,7 +1308,7 @@ void t_mmap_blocking_write_every_sleep_answered(void)
 }
 
 /* The parent's role end, which a forked reader must not keep open. */
-static struct uring *kw_parent;
+static struct myipc_ring *kw_parent;
 
 /* Blocking reads until end of file, counting into k->done. */
 static void blocking_reader(void *arg)
@@ -1446,7 +1356,7 @@ void t_mmap_blocking_read_every_sleep_answered(void)
 {
 	struct kwait *a = shared_alloc(sizeof(*a));
 	struct kwait *b = shared_alloc(sizeof(*b));
-	struct uring p;
+	struct myipc_ring p;
 	uint64_t off = 0;
 	double end;
 	pid_t ra, rb;
@@ -1466,7 +1376,7 @@ void t_mmap_blocking_read_every_sleep_answered(void)
 	while (a->once + __atomic_load_n(&b->done, __ATOMIC_SEQ_CST) < 100) {
 		if (tnow() > end)
 			fail("the first publish woke no reader (wakes %llu, sleeping word %u): %s",
-			     (unsigned long long)p.wakes, p.cons->sleeping,
+			     (unsigned long long)p.wakes, p.peer->sleeping,
 			     proc_where(ra));
 		msleep(2);
 	}
@@ -1512,7 +1422,7 @@ static void wait_backwards_case(uint32_t role)
 	struct myipc_wait w = { .need = 1, .timeout_ns = 1000000 };
 	bool cons = role == MYIPC_ROLE_CONSUMER;
 	uint8_t buf[512];
-	struct uring u;
+	struct myipc_ring u;
 	long r;
 	int fd;
 
@@ -1530,18 +1440,18 @@ static void wait_backwards_case(uint32_t role)
 		r = ioctl(u.fd, MYIPC_IOC_WAIT, &w);
 		CHECK_EQ(r, MYIPC_WAIT_READY);
 		/* forward by 300: fine */
-		STORE_REL(&u.me->index, 300);
+		myipc_store_release(&u.own->index, 300);
 		r = ioctl(u.fd, MYIPC_IOC_WAIT, &w);
 		CHECK_EQ(r, MYIPC_WAIT_READY);
 		/* back to 100: 300 readable would be plausible, but it moved back */
-		STORE_REL(&u.me->index, 100);
+		myipc_store_release(&u.own->index, 100);
 	} else {
 		memset(u.data, 1, 400);
-		STORE_REL(&u.me->index, 400);
+		myipc_store_release(&u.own->index, 400);
 		r = ioctl(u.fd, MYIPC_IOC_WAIT, &w);
 		CHECK_EQ(r, MYIPC_WAIT_READY);
 		/* back to 200: 200 buffered would be plausible */
-		STORE_REL(&u.me->index, 200);
+		myipc_store_release(&u.own->index, 200);
 	}
 	SYS_ERR(ioctl(u.fd, MYIPC_IOC_WAIT, &w), EIO);
 	/* the channel stays broken for every user, the copy end too */
@@ -1668,7 +1578,7 @@ struct victim_result {
  * MYIPC_IOC_WAIT/WAKE with random arguments, and one in 64 steps its own
  * index back (by up to the capacity) right before a MYIPC_IOC_WAIT.
  */
-static void hostile_round(struct uring *r, double secs)
+static void hostile_round(struct myipc_ring *r, double secs)
 {
 	uint32_t how;
 	struct myipc_wait w;
@@ -1678,14 +1588,14 @@ static void hostile_round(struct uring *r, double secs)
 	while (tnow() < end) {
 		switch (rnd() % 64) {
 		case 0:
-			__atomic_store_n(&r->me->index,
-					 evil_index(LOAD_ACQ(&r->peer->index), r->cap),
+			__atomic_store_n(&r->own->index,
+					 evil_index(myipc_load_acquire(&r->peer->index), r->cap),
 					 __ATOMIC_RELEASE);
 			break;
 		case 1:
-			r->me->state = rnd() % 4;
-			r->me->sleeping = (uint32_t)rnd();
-			r->me->wake_seq = (uint32_t)rnd();
+			r->own->state = rnd() % 4;
+			r->own->sleeping = (uint32_t)rnd();
+			r->own->wake_seq = (uint32_t)rnd();
 			break;
 		case 2:
 			how = rnd() % 3;	/* 2 is invalid */
@@ -1707,8 +1617,8 @@ static void hostile_round(struct uring *r, double secs)
 			 * a step back by up to the capacity (the pair may still
 			 * look plausible), then a WAIT, which must see it
 			 */
-			__atomic_store_n(&r->me->index,
-					 LOAD_ACQ(&r->me->index) - 1 - rnd() % r->cap,
+			__atomic_store_n(&r->own->index,
+					 myipc_load_acquire(&r->own->index) - 1 - rnd() % r->cap,
 					 __ATOMIC_RELEASE);
 			memset(&w, 0, sizeof(w));
 			w.need = 1;
@@ -1717,8 +1627,8 @@ static void hostile_round(struct uring *r, double secs)
 			break;
 		default:
 			/* valid traffic, as far as the indices allow */
-			r->idx = LOAD_ACQ(&r->me->index);
-			n = uring_avail(r);
+			r->idx = myipc_load_acquire(&r->own->index);
+			n = myipc_ring_avail(r);
 			if (n > r->cap)
 				break;
 			n = n ? rnd() % (n + 1) : 0;
@@ -1735,7 +1645,7 @@ static void hostile(void *arg)
 {
 	uint32_t role = (uint32_t)(uintptr_t)arg;
 	double end = tnow() + FUZZ_SECS;
-	struct uring r;
+	struct myipc_ring r;
 
 	rnd_state = getpid() ^ (uint64_t)time(NULL);
 	while (tnow() < end) {
@@ -1900,7 +1810,7 @@ static long meminfo_kb(const char *key)
 
 static void map_fork_exit_once(int i)
 {
-	struct uring r;
+	struct myipc_ring r;
 	pid_t pid;
 
 	uring_open(&r, T.path, i % 2 ? MYIPC_ROLE_PRODUCER : MYIPC_ROLE_CONSUMER);
