@@ -263,14 +263,15 @@ static inline int myipc_ring_map_piece(uint8_t *base, int fd, size_t off, size_t
  * @role done) as uapi/myipc.h describes: one reservation, then MAP_FIXED
  * pieces with the role's protections (the pages the role may not write
  * read-only). Returns 0 or -errno (-EAGAIN: the ring was resized while
- * being mapped, map again); the mapping is undone by myipc_ring_close,
- * @fd stays the caller's.
+ * being mapped, map again), leaving *@r alone on failure; the mapping is
+ * undone by myipc_ring_close, @fd stays the caller's.
  */
 static inline int myipc_ring_map_driver(struct myipc_ring *r, int fd, uint32_t role)
 {
 	const size_t P = MYIPC_RING_PAGE;
 	const int R = PROT_READ, RW = PROT_READ | PROT_WRITE;
 	int prod = role == MYIPC_ROLE_PRODUCER;
+	struct myipc_ring m;
 	__u64 cap;
 	size_t len;
 	uint8_t *base;
@@ -290,17 +291,18 @@ static inline int myipc_ring_map_driver(struct myipc_ring *r, int fd, uint32_t r
 	if (!ret)
 		ret = myipc_ring_map_piece(base, fd, MYIPC_RING_DATA_OFFSET, 2 * cap, prod ? RW : R);
 	if (!ret)
-		ret = __myipc_ring_attach(r, base, role);
+		ret = __myipc_ring_attach(&m, base, role);
 	/* resized between GET_SIZE and the mmap calls: the caller maps again */
-	if (!ret && r->cap != cap)
+	if (!ret && m.cap != cap)
 		ret = -EAGAIN;
 	if (ret) {
 		munmap(base, len);
 		return ret;
 	}
-	r->map_len = len;
-	r->fd = fd;
-	r->waiter = &myipc_ring_driver_waiter;
+	m.map_len = len;
+	m.fd = fd;
+	m.waiter = &myipc_ring_driver_waiter;
+	*r = m;
 	return 0;
 }
 
@@ -455,8 +457,8 @@ static inline int myipc_ring_release(struct myipc_ring *r, uint64_t n)
  * Steps 1-6 of uapi/myipc.h once: read the peer's wake_seq, announce a
  * fresh number, fence, re-check, sleep in the waiter at most @timeout_ns,
  * withdraw the announcement. Returns 0 when the re-check found the wait
- * over (@need bytes there, corrupt indices or the peer closed: look at the
- * ring), else the waiter's result: >= 0 (the driver's MYIPC_WAIT_* mask),
+ * over (@need bytes there, corrupt indices, or on shared memory the peer
+ * closed: look at the ring), else the waiter's result: >= 0 (the driver's MYIPC_WAIT_* mask),
  * or -errno (-ETIMEDOUT, -EINTR and -EAGAIN are hints to look again).
  */
 static inline int myipc_ring_sleep(struct myipc_ring *r, uint64_t need, int64_t timeout_ns)
@@ -473,9 +475,14 @@ static inline int myipc_ring_sleep(struct myipc_ring *r, uint64_t need, int64_t 
 	myipc_write_once(&r->own->sleeping, r->announce);
 	/* step 3: pairs with the publisher's fence between its index store and its look */
 	myipc_smp_mb();
-	/* step 4 */
+	/*
+	 * step 4. A peer that closed ends the wait too; on the driver the
+	 * kernel, not the state word, says so (WAIT returns PEER_GONE), so a
+	 * peer that scribbles its state word cannot keep us out of WAIT.
+	 */
 	a = myipc_ring_avail(r);
-	if (a >= need || a > r->cap || myipc_ring_peer_closed(r)) {
+	if (a >= need || a > r->cap ||
+	    (!r->waiter->kernel_state && myipc_ring_peer_closed(r))) {
 		myipc_write_once(&r->own->sleeping, 0);
 		return 0;
 	}

@@ -58,7 +58,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
-#include "myipc.h"
+#include "myipc_ring.h"
 
 #define PAGE		MYIPC_RING_PAGE
 #define NSEC		1000000000LL
@@ -376,41 +376,15 @@ static const char *status_text(int st)
 	return buf;
 }
 
-/* ================= ring client (begin) =================
- * A user-space end of the shared ring, following uapi/myipc.h: release
- * store / acquire load of the index words, announce + full fence +
- * re-check before MYIPC_IOC_WAIT, and MYIPC_IOC_WAKE only for a sleeper
- * that announced a number not answered yet. Kept in one block so that a
- * common C ring client can replace it.
- */
+/* ---- a ring end: myipc_ring.h, and what a hostile end needs besides ---- */
 
-#define LOAD_ACQ(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define STORE_REL(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define LOAD_RLX(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
-#define STORE_RLX(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define FENCE()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-
-struct ring_end {
-	int fd;
-	uint32_t role;
-	uint64_t cap, mask;
-	uint8_t *base;		/* the whole layout, MYIPC_RING_MAP_SIZE(cap) */
-	size_t maplen;
-	struct myipc_ring_header *hdr;
-	struct myipc_ring_side *me, *peer;
-	uint8_t *data;		/* 2 * cap bytes: the data pages twice */
-	uint64_t idx;		/* our own index as we last published it */
-	uint32_t announce;	/* our last sleeping number */
-	uint32_t answered;	/* the peer's last number we woke */
-};
-
-static bool ring_is_producer(const struct ring_end *r)
+static bool ring_is_producer(const struct myipc_ring *r)
 {
 	return r->role == MYIPC_ROLE_PRODUCER;
 }
 
 /* Protection of layout region @off for this role. */
-static int ring_prot(const struct ring_end *r, size_t off)
+static int ring_prot(const struct myipc_ring *r, size_t off)
 {
 	bool prod = ring_is_producer(r);
 
@@ -421,131 +395,56 @@ static int ring_prot(const struct ring_end *r, size_t off)
 	return PROT_READ;
 }
 
-/* Map layout region [@off, @off + @len) at its place in r->base. */
-static int ring_map_piece(struct ring_end *r, size_t off, size_t len)
+/* Map layout region [@off, @off + @len) again at its place in r->base. */
+static int ring_map_piece(struct myipc_ring *r, size_t off, size_t len)
 {
-	void *p = mmap(r->base + off, len, ring_prot(r, off),
-		       MAP_SHARED | MAP_FIXED, r->fd, (off_t)off);
-
-	return p == MAP_FAILED ? -1 : 0;
+	return myipc_ring_map_piece(r->base, r->fd, off, len, ring_prot(r, off)) ? -1 : 0;
 }
 
 /*
- * Map the whole ring of r->fd (a role is set) with the protections of
- * the role. -1 with errno EAGAIN if the capacity changed meanwhile.
+ * Map the whole ring of r->fd (r->role is set) with the protections of
+ * the role. -1 with errno (EAGAIN if the capacity changed meanwhile) and
+ * r->base NULL on failure.
  */
-static int ring_map(struct ring_end *r)
+static int ring_map(struct myipc_ring *r)
 {
-	const size_t P = PAGE, D = MYIPC_RING_DATA_OFFSET;
-	uint64_t cap;
-	int e;
+	int ret = myipc_ring_map_driver(r, r->fd, r->role);
 
-	if (ioctl(r->fd, MYIPC_IOC_GET_SIZE, &cap))
+	if (ret) {
+		r->base = NULL;
+		errno = -ret;
 		return -1;
-	r->cap = cap;
-	r->mask = cap - 1;
-	r->maplen = MYIPC_RING_MAP_SIZE(cap);
-	r->base = mmap(NULL, r->maplen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-	if (r->base == MAP_FAILED)
-		return -1;
-	if (ring_map_piece(r, 0, P) || ring_map_piece(r, P, P) ||
-	    ring_map_piece(r, 2 * P, P) || ring_map_piece(r, D, 2 * cap))
-		goto fail;
-	r->hdr = (void *)r->base;
-	r->data = r->base + D;
-	if (ring_is_producer(r)) {
-		r->me = (void *)(r->base + MYIPC_RING_PRODUCER_OFFSET);
-		r->peer = (void *)(r->base + MYIPC_RING_CONSUMER_OFFSET);
-	} else {
-		r->me = (void *)(r->base + MYIPC_RING_CONSUMER_OFFSET);
-		r->peer = (void *)(r->base + MYIPC_RING_PRODUCER_OFFSET);
 	}
-	/* a resize between GET_SIZE and the mmap calls: map again */
-	if (LOAD_ACQ(&r->hdr->capacity) != cap) {
-		errno = EAGAIN;
-		goto fail;
-	}
-	r->idx = LOAD_ACQ(&r->me->index);
 	return 0;
-fail:
-	e = errno;
-	munmap(r->base, r->maplen);
-	r->base = NULL;
-	errno = e;
-	return -1;
 }
 
-static void ring_unmap(struct ring_end *r)
+static void ring_unmap(struct myipc_ring *r)
 {
 	if (r->base)
-		munmap(r->base, r->maplen);
+		munmap(r->base, r->map_len);
 	r->base = NULL;
 }
 
 /*
  * Readable bytes (consumer) or free bytes (producer) as this end sees
- * them; more than r->cap means the pair is impossible (corrupt).
+ * them; r->cap + 1 when the pair is impossible (corrupt).
  */
-static uint64_t ring_avail(const struct ring_end *r)
+static uint64_t ring_avail(struct myipc_ring *r)
 {
-	uint64_t other = LOAD_ACQ(&r->peer->index);
-	uint64_t used = ring_is_producer(r) ? r->idx - other : other - r->idx;
+	uint64_t n = myipc_ring_avail(r);
 
-	if (used > r->cap)
-		return r->cap + 1;
-	return ring_is_producer(r) ? r->cap - used : used;
+	return n > r->cap ? r->cap + 1 : n;
 }
 
-/*
- * Move our index by @n and publish it; wake the peer if it announced a
- * sleep we have not answered. Returns the WAKE's result (0 if none).
- */
-static int ring_publish(struct ring_end *r, uint64_t n)
+/* Move our index by @n and publish it. Returns the WAKE's result (0 if none). */
+static int ring_publish(struct myipc_ring *r, uint64_t n)
 {
-	uint32_t s, how = MYIPC_WAKE_PEER;
-
 	r->idx += n;
-	STORE_REL(&r->me->index, r->idx);
-	FENCE();	/* pairs with the sleeper's fence after announcing */
-	s = LOAD_RLX(&r->peer->sleeping);
-	if (!s || s == r->answered)
-		return 0;
-	r->answered = s;
-	STORE_REL(&r->me->wake_seq, LOAD_RLX(&r->me->wake_seq) + 1);
-	return ioctl(r->fd, MYIPC_IOC_WAKE, &how) ? -errno : 0;
-}
-
-/*
- * Wait until @need bytes are available: announce a fresh number, fence,
- * re-check, MYIPC_IOC_WAIT(@timeout_ns). Returns 0 when the re-check
- * found the ring ready (or corrupt: the caller looks), the WAIT mask, or
- * -errno.
- */
-static int ring_wait(struct ring_end *r, uint64_t need, int64_t timeout_ns)
-{
-	struct myipc_wait w = { .need = need, .timeout_ns = timeout_ns,
-				.flags = MYIPC_WAIT_SEQ };
-	int ret;
-
-	w.seq = LOAD_ACQ(&r->peer->wake_seq);
-	if (!++r->announce)
-		r->announce = 1;
-	STORE_RLX(&r->me->sleeping, r->announce);
-	FENCE();
-	if (ring_avail(r) >= need) {
-		STORE_RLX(&r->me->sleeping, 0);
-		return 0;
-	}
-	ret = ioctl(r->fd, MYIPC_IOC_WAIT, &w);
-	if (ret < 0)
-		ret = -errno;
-	STORE_RLX(&r->me->sleeping, 0);
-	return ret;
+	return myipc_ring_publish(r);
 }
 
 /* Open @path O_RDWR and take @role; -1 (errno) on failure. */
-static int ring_open_role(struct ring_end *r, const char *path, uint32_t role)
+static int ring_open_role(struct myipc_ring *r, const char *path, uint32_t role)
 {
 	memset(r, 0, sizeof(*r));
 	r->role = role;
@@ -563,13 +462,12 @@ static int ring_open_role(struct ring_end *r, const char *path, uint32_t role)
 	return 0;
 }
 
-/* ================= ring client (end) ================= */
 
 /* ---- the checked stream on --dev2 ---- */
 
 #define STREAM_WAIT_NS	(2 * NSEC)
 
-static int stream_open_role(struct ring_end *r, uint32_t role)
+static int stream_open_role(struct myipc_ring *r, uint32_t role)
 {
 	double end = tnow() + 10;
 
@@ -631,7 +529,7 @@ static int stream_copy_writer(uint64_t off, uint64_t len)
  */
 static int stream_mapped_writer(uint64_t off, uint64_t len)
 {
-	struct ring_end r;
+	struct myipc_ring r;
 	uint64_t done = 0, room, n, chunk = 1 + rnd_below(65536);
 	int ret, bad = 0;
 
@@ -648,7 +546,7 @@ static int stream_mapped_writer(uint64_t off, uint64_t len)
 		if (!room) {
 			uint64_t need = chunk < r.cap ? chunk : r.cap;
 
-			ret = ring_wait(&r, need, STREAM_WAIT_NS);
+			ret = myipc_ring_sleep(&r, need, STREAM_WAIT_NS);
 			if (ret == -ETIMEDOUT && ring_avail(&r) >= need &&
 			    ring_avail(&r) <= r.cap)
 				stream_fail("stream mapped writer: WAIT(need %llu) timed out after 2 s although the room was there (lost wake-up?) at %llu",
@@ -683,7 +581,7 @@ static int stream_mapped_writer(uint64_t off, uint64_t len)
 	 * discarded (the reader's open would then wait for a writer forever).
 	 */
 	while (!bad && ring_avail(&r) < r.cap) {
-		ret = ring_wait(&r, r.cap, STREAM_WAIT_NS);
+		ret = myipc_ring_sleep(&r, r.cap, STREAM_WAIT_NS);
 		if (ret == -ETIMEDOUT && ring_avail(&r) == r.cap)
 			stream_fail("stream mapped writer: WAIT(all room) timed out after 2 s although the ring was empty (lost wake-up?)");
 		if (ret < 0 && ret != -ETIMEDOUT && ret != -EINTR) {
@@ -752,7 +650,7 @@ static int stream_copy_reader(uint64_t off, uint64_t len)
 
 static int stream_mapped_reader(uint64_t off, uint64_t len)
 {
-	struct ring_end r;
+	struct myipc_ring r;
 	uint64_t done = 0, n;
 	long bad;
 	int ret, err = 0;
@@ -768,7 +666,7 @@ static int stream_mapped_reader(uint64_t off, uint64_t len)
 			break;
 		}
 		if (!n) {
-			ret = ring_wait(&r, 1, STREAM_WAIT_NS);
+			ret = myipc_ring_sleep(&r, 1, STREAM_WAIT_NS);
 			if (ret == -ETIMEDOUT && ring_avail(&r) &&
 			    ring_avail(&r) <= r.cap)
 				stream_fail("stream mapped reader: WAIT timed out after 2 s with data there (lost wake-up?) at %llu",
@@ -946,7 +844,7 @@ static int victim_copy(uint32_t hrole, bool use_poll)
 }
 
 /* One session of the mapped victim; false on a contract violation. */
-static bool victim_mapped_session(struct ring_end *r)
+static bool victim_mapped_session(struct myipc_ring *r)
 {
 	static const int64_t timeouts[] = { MSEC_NS, 50 * MSEC_NS,
 					    200 * MSEC_NS, 3 * NSEC };
@@ -966,7 +864,7 @@ static bool victim_mapped_session(struct ring_end *r)
 			if (prod)
 				memset(r->data + (r->idx & r->mask), 0xa5, n);
 			else
-				(void)LOAD_RLX(&r->data[(r->idx + n - 1) & r->mask]);
+				(void)myipc_read_once(&r->data[(r->idx + n - 1) & r->mask]);
 			ret = ring_publish(r, n);
 			if (ret) {
 				note_fail("victim mapped: WAKE: %s", strerror(-ret));
@@ -976,7 +874,7 @@ static bool victim_mapped_session(struct ring_end *r)
 			continue;
 		}
 		COUNT(victim, waits);
-		ret = ring_wait(r, prod ? 1 + rnd_below(r->cap) : 1,
+		ret = myipc_ring_sleep(r, prod ? 1 + rnd_below(r->cap) : 1,
 				timeouts[rnd_below(4)]);
 		if (ret == -ETIMEDOUT || ret == -EINTR || ret == 0)
 			continue;
@@ -1005,7 +903,7 @@ static int victim_mapped(uint32_t hrole)
 	uint32_t role = hrole == MYIPC_ROLE_PRODUCER ? MYIPC_ROLE_CONSUMER
 						     : MYIPC_ROLE_PRODUCER;
 	double busy_since = 0;
-	struct ring_end r;
+	struct myipc_ring r;
 	bool ok = true;
 
 	while (ok && !flag_get(&S->round_stop)) {
@@ -1049,7 +947,7 @@ static int victim_mapped(uint32_t hrole)
 #define MAX_EXTRA	8
 
 struct hostile {
-	struct ring_end r;
+	struct myipc_ring r;
 	bool fd_open;		/* r.fd still ours (not closed by a race) */
 	bool mapped;		/* r.base maps the whole layout */
 	struct { void *p; size_t len; } extra[MAX_EXTRA];
@@ -1116,15 +1014,15 @@ static void reap_kids(struct hostile *h, bool block)
 }
 
 /* An index value: anything, near the peer's, backwards, beyond capacity. */
-static uint64_t evil_index(const struct ring_end *r)
+static uint64_t evil_index(const struct myipc_ring *r)
 {
-	uint64_t near = LOAD_ACQ(&r->peer->index), cap = r->cap;
+	uint64_t near = myipc_load_acquire(&r->peer->index), cap = r->cap;
 
 	switch (rnd_below(6)) {
 	case 0: return rnd();
 	case 1: return near - 1 - rnd_below(2 * cap);
 	case 2: return near + cap + 1 + rnd_below(2 * cap);
-	case 3: return LOAD_RLX(&r->me->index) - 1 - rnd_below(cap);
+	case 3: return myipc_read_once(&r->own->index) - 1 - rnd_below(cap);
 	case 4: return near + cap + 1;
 	default: return near + rnd_below(cap + 1);	/* often plausible */
 	}
@@ -1133,30 +1031,30 @@ static uint64_t evil_index(const struct ring_end *r)
 /* Any word of our own control page: index, state, sleeping, wake_seq, pad. */
 static void scribble(struct hostile *h, bool flip)
 {
-	struct ring_end *r = &h->r;
-	uint8_t *page = (uint8_t *)r->me;
+	struct myipc_ring *r = &h->r;
+	uint8_t *page = (uint8_t *)r->own;
 	unsigned int which = rnd_below(5);
 	uint32_t *w32;
 
 	if (which == 0) {
-		uint64_t v = flip ? LOAD_RLX(&r->me->index) ^ (1ULL << rnd_below(64))
+		uint64_t v = flip ? myipc_read_once(&r->own->index) ^ (1ULL << rnd_below(64))
 				  : evil_index(r);
 
-		STORE_REL(&r->me->index, v);
+		myipc_store_release(&r->own->index, v);
 		count_add(flip ? OP_bitflip_index : OP_scribble_index, 1);
 		return;
 	}
 	switch (which) {
 	case 1:
-		w32 = &r->me->state;
+		w32 = &r->own->state;
 		count_add(flip ? OP_bitflip_state : OP_scribble_state, 1);
 		break;
 	case 2:
-		w32 = &r->me->sleeping;
+		w32 = &r->own->sleeping;
 		count_add(flip ? OP_bitflip_sleeping : OP_scribble_sleeping, 1);
 		break;
 	case 3:
-		w32 = &r->me->wake_seq;
+		w32 = &r->own->wake_seq;
 		count_add(flip ? OP_bitflip_wake_seq : OP_scribble_wake_seq, 1);
 		break;
 	default:
@@ -1166,23 +1064,23 @@ static void scribble(struct hostile *h, bool flip)
 		break;
 	}
 	if (flip)
-		STORE_RLX(w32, LOAD_RLX(w32) ^ (1U << rnd_below(32)));
+		myipc_write_once(w32, myipc_read_once(w32) ^ (1U << rnd_below(32)));
 	else
-		STORE_RLX(w32, chance(50) ? (uint32_t)rnd_below(4) : (uint32_t)rnd());
+		myipc_write_once(w32, chance(50) ? (uint32_t)rnd_below(4) : (uint32_t)rnd());
 }
 
 /* Valid traffic as far as the (maybe scribbled) indices allow. */
 static void traffic(struct hostile *h)
 {
-	struct ring_end *r = &h->r;
+	struct myipc_ring *r = &h->r;
 	uint64_t n;
 
-	r->idx = LOAD_ACQ(&r->me->index);
+	r->idx = myipc_load_acquire(&r->own->index);
 	n = ring_avail(r);
 	COUNT(index, traffic);
 	if (n > r->cap || !n) {
 		if (chance(30))
-			ring_wait(r, 1 + rnd_below(r->cap), rnd_below(5) * MSEC_NS);
+			myipc_ring_sleep(r, 1 + rnd_below(r->cap), rnd_below(5) * MSEC_NS);
 		return;
 	}
 	n = 1 + rnd_below(n);
@@ -1193,7 +1091,7 @@ static void traffic(struct hostile *h)
 	} else {
 		/* publish without waking a sleeper: it must be woken otherwise */
 		r->idx += n;
-		STORE_REL(&r->me->index, r->idx);
+		myipc_store_release(&r->own->index, r->idx);
 	}
 	COUNT(index, publishes);
 }
@@ -1205,7 +1103,7 @@ static void traffic(struct hostile *h)
  */
 static void stepback_wait(struct hostile *h)
 {
-	struct ring_end *r = &h->r;
+	struct myipc_ring *r = &h->r;
 	struct myipc_wait w = { .need = 1 };
 	uint64_t own;
 	long ret;
@@ -1214,8 +1112,8 @@ static void stepback_wait(struct hostile *h)
 	if (!wait_result_ok(ret, errno))
 		note_fail("hostile: WAIT(timeout 0) returned %ld (%s)", ret,
 			  strerror(errno));
-	own = LOAD_RLX(&r->me->index);
-	STORE_REL(&r->me->index, own - 1 - rnd_below(r->cap));
+	own = myipc_read_once(&r->own->index);
+	myipc_store_release(&r->own->index, own - 1 - rnd_below(r->cap));
 	ret = ioctl(r->fd, MYIPC_IOC_WAIT, &w);
 	expect_errno("WAIT after stepping the own index back", ret, errno, EIO);
 	COUNT(index, stepback_wait);
@@ -1303,7 +1201,7 @@ static void odd_wait(struct hostile *h)
 	default: w.need = rnd_below(2 * h->r.cap); break;
 	}
 	w.flags = rnd_below(2);
-	w.seq = chance(50) ? LOAD_RLX(&h->r.peer->wake_seq) : (uint32_t)rnd();
+	w.seq = chance(50) ? myipc_read_once(&h->r.peer->wake_seq) : (uint32_t)rnd();
 	/* an endless wait is ended by SIGALRM (EINTR) */
 	alarm_us(1000 + rnd_below(30000));
 	ret = ioctl(h->r.fd, MYIPC_IOC_WAIT, &w);
@@ -1535,9 +1433,9 @@ static void race_mmap(struct hostile *h)
 /* mprotect pieces of the main mapping: lifting read-only must fail. */
 static void race_mprotect(struct hostile *h)
 {
-	struct ring_end *r = &h->r;
+	struct myipc_ring *r = &h->r;
 	bool prod = ring_is_producer(r);
-	uint8_t *own = (uint8_t *)r->me;
+	uint8_t *own = (uint8_t *)r->own;
 	long ret;
 
 	COUNT(race, mprotect);
@@ -1644,10 +1542,10 @@ static void race_fork(struct hostile *h)
 					(int64_t)rnd_below(10 * MSEC_NS) };
 
 		if (h->mapped) {
-			STORE_RLX(&h->r.me->sleeping, (uint32_t)rnd());
-			STORE_RLX(&h->r.me->wake_seq, (uint32_t)rnd());
+			myipc_write_once(&h->r.own->sleeping, (uint32_t)rnd());
+			myipc_write_once(&h->r.own->wake_seq, (uint32_t)rnd());
 			if (chance(30))
-				STORE_RLX(&h->r.me->state, (uint32_t)rnd_below(4));
+				myipc_write_once(&h->r.own->state, (uint32_t)rnd_below(4));
 		}
 		ioctl(h->r.fd, MYIPC_IOC_WAIT, &w);
 		if (h->mapped && chance(20))
@@ -1666,7 +1564,7 @@ static void race_fork(struct hostile *h)
  */
 static void race_vmsplice(struct hostile *h)
 {
-	struct ring_end *r = &h->r;
+	struct myipc_ring *r = &h->r;
 	bool prod = ring_is_producer(r), unmapped = false;
 	size_t len = PAGE * (1 + rnd_below(8));
 	struct iovec iov;
@@ -1679,8 +1577,8 @@ static void race_vmsplice(struct hostile *h)
 		len = r->cap;
 	if (pipe2(p, O_NONBLOCK))
 		return;
-	iov.iov_base = chance(30) ? (void *)r->me : r->data + PAGE * rnd_below(r->cap / PAGE);
-	iov.iov_len = iov.iov_base == (void *)r->me ? PAGE : len;
+	iov.iov_base = chance(30) ? (void *)r->own : r->data + PAGE * rnd_below(r->cap / PAGE);
+	iov.iov_len = iov.iov_base == (void *)r->own ? PAGE : len;
 	if (chance(30)) {
 		/* pipe -> our pages */
 		memset(buf, 0x77, sizeof(buf));
@@ -1766,13 +1664,13 @@ static void race_set_size(struct hostile *h)
 /* Unmap all or part of the main mapping, then map it all again. */
 static void race_munmap(struct hostile *h)
 {
-	struct ring_end *r = &h->r;
+	struct myipc_ring *r = &h->r;
 
 	COUNT(race, munmap);
 	switch (rnd_below(3)) {
-	case 0: munmap(r->base, r->maplen); r->base = NULL; break;
+	case 0: munmap(r->base, r->map_len); r->base = NULL; break;
 	case 1: munmap(r->data, 2 * r->cap); break;
-	default: munmap(r->me, PAGE); break;
+	default: munmap(r->own, PAGE); break;
 	}
 	msleep(rnd_below(3));
 	ring_unmap(r);
@@ -1792,19 +1690,19 @@ static void race_munmap(struct hostile *h)
  */
 static void race_madvise(struct hostile *h)
 {
-	struct ring_end *r = &h->r;
+	struct myipc_ring *r = &h->r;
 
 	COUNT(race, madvise);
 	switch (rnd_below(3)) {
 	case 0: madvise(r->base, PAGE, MADV_DONTNEED); break;
-	case 1: madvise(r->me, PAGE, MADV_DONTNEED); break;
+	case 1: madvise(r->own, PAGE, MADV_DONTNEED); break;
 	default: madvise(r->data, 2 * r->cap, MADV_DONTNEED); break;
 	}
-	if (madvise(r->base, r->maplen, MADV_DONTNEED))
+	if (madvise(r->base, r->map_len, MADV_DONTNEED))
 		note_fail("hostile: madvise(MADV_DONTNEED) of the ring: %s",
 			  strerror(errno));
-	if (LOAD_ACQ(&r->hdr->magic) != MYIPC_RING_MAGIC ||
-	    LOAD_ACQ(&r->hdr->capacity) != r->cap)
+	if (myipc_load_acquire(&r->hdr->magic) != MYIPC_RING_MAGIC ||
+	    myipc_load_acquire(&r->hdr->capacity) != r->cap)
 		note_fail("hostile: after MADV_DONTNEED the header says magic %#x, capacity %llu",
 			  r->hdr->magic, (unsigned long long)r->hdr->capacity);
 }
