@@ -492,6 +492,9 @@ static int tp_parent(struct ctx *x)
 
 	if (!x->ce && chan_end(&x->a, END_W, x->wait, x->err, sizeof(x->err)))
 		return -1;
+	/* a mapped ring is claimed at most its capacity at a time (known once this end has mapped it) */
+	if (!x->ce && chan_max_claim(&x->a) < x->piece)
+		x->piece = chan_max_claim(&x->a);
 	if (wait_ready(x))
 		return -1;
 	for (int pass = 0; pass < x->passes; pass++) {
@@ -550,9 +553,6 @@ static int tp_run(struct ctx *x, char *err, size_t elen)
 	if (make_chans(x, 0, x->chunk, err, elen))
 		return -1;
 	x->cap = x->a.capacity;
-	/* a mapped ring is claimed at most its capacity at a time */
-	if (chan_max_claim(&x->a) < x->piece)
-		x->piece = chan_max_claim(&x->a);
 	x->inplace = x->t->ring;
 	rc = fork_run(x, tp_child, tp_parent, err, elen);
 	chan_close(&x->a);
