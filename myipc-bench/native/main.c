@@ -674,6 +674,33 @@ static int sane_rtt(const struct record *r, long n)
 	       r->p90 <= r->p99 && r->p99 <= r->p999 && r->p999 <= r->max && r->cpu_w > 0;
 }
 
+/* the checksum of reads split anywhere (a stream socket, say) equals the words' sum */
+static void fold_self_test(void)
+{
+	static uint8_t b[8 * 4099];
+	uint64_t seed = 1;
+	struct fold f = { 0, 0, 0 };
+	size_t off = 0;
+
+	words_fill(b, 0, sizeof(b));
+	while (off < sizeof(b)) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		size_t n = (size_t)(seed >> 33) % 23;
+
+		n = n < sizeof(b) - off ? n : sizeof(b) - off;
+		fold_bytes(&f, b + off, n);
+		off += n;
+	}
+	tap(fold_end(&f) == words_sum(4099) && words_sum(4099) == 4099ull * 4098 / 2,
+	    "checksum of reads split at odd places: %llu, words sum to %llu",
+	    (unsigned long long)fold_end(&f), (unsigned long long)words_sum(4099));
+	b[8 * 1000 + 3] ^= 1;
+	memset(&f, 0, sizeof(f));
+	fold_bytes(&f, b, 5);
+	fold_bytes(&f, b + 5, sizeof(b) - 5);
+	tap(fold_end(&f) != words_sum(4099), "a flipped bit changes the checksum");
+}
+
 static int self_test(void)
 {
 	char err[256];
@@ -686,6 +713,7 @@ static int self_test(void)
 	O.sizes[2] = 65536;
 	O.sizes[3] = 1 << 20;
 	O.verify_bytes = 256 << 10;
+	fold_self_test();
 	for (int i = 0; i < NTRANSPORTS; i++) {
 		const struct transport *t = &TRANSPORTS[i];
 
