@@ -969,6 +969,6 @@ int main(int argc, char **argv)
 	}
 	progress("done in %.1f s, %d failure%s", (double)(now_ns() - t0) / 1e9, failures, failures == 1 ? "" : "s");
 	if (failures && O.inject_corruption)
-		fprintf(stderr, "bench-c: (--inject-corruption was given: the correctness failures above are expected)\n");
+		fprintf(stderr, "bench-c: (--inject-corruption was given: the correctness and checksum failures above are expected)\n");
 	return failures ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <math.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -606,7 +607,8 @@ static double rep_stats(double *v, int n, struct record *r)
 	r->repeats = n;
 	r->vmin = lo;
 	r->vmax = hi;
-	r->spread = med > 0 ? (hi - lo) / med * 100 : 0;
+	/* to the 0.1 the document shows, so that "noisy" agrees with the printed figure */
+	r->spread = med > 0 ? round((hi - lo) / med * 1000) / 10 : 0;
 	return med;
 }
 

@@ -42,7 +42,10 @@ def recs(**kw):
 def repeated(r, k):
     assert r["repeats"] == 3 and r[k + "_min"] <= r[k] <= r[k + "_max"], r
     sp = (r[k + "_max"] - r[k + "_min"]) / r[k] * 100
-    assert abs(r["spread_pct"] - sp) < 0.2 and r["noisy"] is (r["spread_pct"] > 10), r
+    # the document rounds min/median/max: allow for that in the recomputed spread
+    q = 0.1 if k == "mb_per_s" else 1
+    assert abs(r["spread_pct"] - sp) < 0.2 + 100 * 1.5 * q / r[k], r
+    assert r["noisy"] is (r["spread_pct"] > 10), r
 for t, waits, tpwait in (("pipe", ("sleep", "spin"), "sleep"), ("shm", ("sleep", "spin", "hybrid"), "hybrid")):
     assert sorted(r["wait"] for r in recs(transport=t, metric="rtt")) == sorted(waits), t
     for w in waits:
