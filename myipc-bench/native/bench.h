@@ -23,13 +23,6 @@
 
 enum tkind { T_PIPE, T_VMSPLICE, T_UNIX, T_SHM, T_DEV, T_DEVMMAP, T_CEILING, T_CACHELINE };
 
-/* wait policies of a waiting side (chan_end), the row label "wait" */
-#define WAIT_SLEEP	0	/* sleep in the kernel at once */
-#define WAIT_SPIN	1	/* poll, never sleep */
-#define WAIT_HYBRID	2	/* rings: HYBRID_SPINS polls, HYBRID_YIELDS yields, then sleep */
-#define HYBRID_SPINS	200
-#define HYBRID_YIELDS	20
-
 /* what a table line is measured as (main.c picks the runs by it) */
 enum tlimit {
 	L_CHANNEL = 0,		/* a transport: correctness, rtt, throughput, rate */
@@ -133,6 +126,19 @@ void env_init(void);
 void json_str(FILE *f, const char *s);
 const char *fmt_size(size_t n, char *buf, size_t len);
 
+/*
+ * How a side waits for its peer (the row's "wait"): WAIT_SPIN polls only;
+ * WAIT_SLEEP sleeps in the kernel at once (blocking read(2), or on a ring
+ * announce and sleep); WAIT_HYBRID, rings only (files sleep as WAIT_SLEEP),
+ * polls HYBRID_SPINS times, yields HYBRID_YIELDS times, then sleeps: the
+ * Java ring's default.
+ */
+#define WAIT_SLEEP	0
+#define WAIT_SPIN	1
+#define WAIT_HYBRID	2
+#define HYBRID_SPINS	200
+#define HYBRID_YIELDS	20
+
 /* channel: one direction of data, from the writer process to the reader */
 struct shm_ring;
 struct chan {
@@ -155,7 +161,7 @@ struct chan {
 
 enum { END_R = 0, END_W = 1 };
 int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, const char *path, char *err, size_t elen);
-int chan_end(struct chan *c, int end, int wait, char *err, size_t elen);	/* wait: WAIT_* */
+int chan_end(struct chan *c, int end, int wait, char *err, size_t elen);
 /* the buffer to fill with the next message of n bytes (<= chan_max_claim); NULL with errno = EPIPE/EIO */
 uint8_t *chan_wbuf(struct chan *c, size_t n);
 size_t chan_max_claim(const struct chan *c);	/* dev-mmap: the ring capacity; others: SIZE_MAX */
