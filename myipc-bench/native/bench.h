@@ -62,7 +62,8 @@ struct opts {
 	long timeout;		/* seconds per measurement, 0 = none */
 	int scaled;		/* budgets scaled down for emulation */
 	int repeats;		/* timed repeats per point (after one untimed warm-up) */
-	int check_ceiling;	/* fail the run if a throughput row beats the ceiling */
+	int check_ceiling;	/* fail the run if a throughput row beats the ceiling ... */
+	double ceiling_tol;	/* ... by more than this many percent */
 	const char *devs[MAX_DEVS];
 	int ndevs;
 	const char *out;

@@ -100,6 +100,8 @@ static void write_json(FILE *f)
 	fprintf(f, "    \"repeats\": %d,\n    \"warmup_pass\": true,\n    \"hybrid_spins\": %d,\n    \"hybrid_yields\": %d,\n",
 		O.repeats, HYBRID_SPINS, HYBRID_YIELDS);
 	fprintf(f, "    \"check_ceiling\": %s,\n", O.check_ceiling ? "true" : "false");
+	if (O.check_ceiling)
+		fprintf(f, "    \"ceiling_tolerance_pct\": %g,\n", O.ceiling_tol);
 	fputs("    \"sizes\": [", f);
 	for (int i = 0; i < O.nsizes; i++)
 		fprintf(f, "%s%zu", i ? ", " : "", O.sizes[i]);
@@ -411,7 +413,8 @@ static void usage(FILE *f)
 		"                       their sync mode through /sys/class/myipc/myipcN/sync where the driver has it\n"
 		"  --spin-before-sleep N   rings, sleep policy: polls before announcing a sleep (default 0)\n"
 		"  --repeats 5          timed repeats per point, after one untimed warm-up (median, min, max reported)\n"
-		"  --check-ceiling      fail the run if a throughput median beats the ceiling's at the same chunk size\n"
+		"  --check-ceiling[=1]  fail the run if a throughput median is more than 1%% (or PCT) above the\n"
+		"                       ceiling's at the same chunk size\n"
 		"  --timeout 600        seconds one measurement may take before it is stopped (0: never)\n"
 		"  --quick              small budgets: the whole run in well under a minute\n"
 		"  --out file.json      write the result document there\n"
@@ -614,7 +617,10 @@ static void run_all(void)
 /*
  * No transport can move data faster than two processes that only write
  * and read the bytes through shared memory: a throughput median above
- * the ceiling's at the same chunk size means the row skipped work.
+ * the ceiling's at the same chunk size means the row skipped work. A
+ * zero-copy ring does the ceiling's work and no more, so it may sit on
+ * the ceiling: under icount shm-1m was 0.1% above it at 1 MiB chunks
+ * (997.5 vs 996.4 MB/s); the tolerance (default 1%) allows for that.
  */
 static void check_ceiling(void)
 {
@@ -634,13 +640,14 @@ static void check_ceiling(void)
 			continue;
 		}
 		checked++;
-		if (r->mb_per_s > c->mb_per_s) {
-			snprintf(msg, sizeof(msg), "%s median %.1f MB/s is above the ceiling's %.1f MB/s",
-				 r->transport, r->mb_per_s, c->mb_per_s);
+		if (r->mb_per_s > c->mb_per_s * (1 + O.ceiling_tol / 100)) {
+			snprintf(msg, sizeof(msg), "%s median %.1f MB/s is above the ceiling's %.1f MB/s (+%g%% allowed)",
+				 r->transport, r->mb_per_s, c->mb_per_s, O.ceiling_tol);
 			fail(what, msg);
 		}
 	}
-	progress("ceiling check: %d throughput row%s compared with the ceiling", checked, checked == 1 ? "" : "s");
+	progress("ceiling check: %d throughput row%s compared with the ceiling (+%g%% allowed)", checked,
+		 checked == 1 ? "" : "s", O.ceiling_tol);
 }
 
 /* ---- self-test ------------------------------------------------------------- */
@@ -808,7 +815,7 @@ int main(int argc, char **argv)
 		{ "spin-before-sleep", 1, 0, OPT_SPIN }, { "timeout", 1, 0, OPT_TIMEOUT }, { "quick", 0, 0, OPT_QUICK },
 		{ "out", 1, 0, OPT_OUT }, { "inject-corruption", 0, 0, OPT_INJECT },
 		{ "inject-stall", 0, 0, OPT_STALL }, { "repeats", 1, 0, OPT_REPEATS },
-		{ "check-ceiling", 0, 0, OPT_CHECK_CEIL },
+		{ "check-ceiling", 2, 0, OPT_CHECK_CEIL },
 		{ "self-test", 0, 0, OPT_SELF }, { "list", 0, 0, OPT_LIST }, { "help", 0, 0, OPT_HELP },
 		{ 0, 0, 0, 0 }
 	};
@@ -858,7 +865,15 @@ int main(int argc, char **argv)
 			if (O.repeats < 1 || O.repeats > MAX_REPEATS)
 				die("--repeats: 1..%d, not '%s'", MAX_REPEATS, optarg);
 			break;
-		case OPT_CHECK_CEIL: O.check_ceiling = 1; break;
+		case OPT_CHECK_CEIL: {
+			char *end = NULL;
+
+			O.check_ceiling = 1;
+			O.ceiling_tol = optarg ? strtod(optarg, &end) : 1.0;
+			if (optarg && (end == optarg || *end || O.ceiling_tol < 0))
+				die("--check-ceiling=PCT: a tolerance in percent >= 0, not '%s'", optarg);
+			break;
+		}
 		case OPT_SELF: self = 1; break;
 		case OPT_LIST:
 			for (int i = 0; i < NTRANSPORTS; i++)
