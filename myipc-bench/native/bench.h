@@ -15,16 +15,31 @@
 #define MAX_SIZES	16
 #define MAX_RATES	8
 #define MAX_DEVS	2
+#define MAX_REPEATS	64
 
-enum tkind { T_PIPE, T_VMSPLICE, T_UNIX, T_SHM, T_DEV, T_DEVMMAP, T_MEMCPY, T_CACHELINE };
+/* the "work" label of throughput records */
+#define WORK_FULL	"every byte written and read"
+#define WORK_INDICES	"indices only, no payload touched"
+
+enum tkind { T_PIPE, T_VMSPLICE, T_UNIX, T_SHM, T_DEV, T_DEVMMAP, T_CEILING, T_CACHELINE };
+
+/* what a table line is measured as (main.c picks the runs by it) */
+enum tlimit {
+	L_CHANNEL = 0,		/* a transport: correctness, rtt, throughput, rate */
+	L_CEILING,		/* the cross-core throughput ceiling (throughput only) */
+	L_FLOOR,		/* the spinning-RTT floor (rtt only) */
+};
 
 struct transport {
 	const char *name;
 	enum tkind kind;
 	size_t size;		/* pipe / ring / device capacity wanted; 0 = default */
-	int null_reader;	/* vmsplice: reader splices into /dev/null */
+	int null_reader;	/* vmsplice: reader splices into /dev/null (touches no payload) */
 	const char *what;	/* one line: what exactly is measured */
 	const char *sync;	/* dev copy: the driver's sync mode wanted (mutex|spsc), NULL = any */
+	int ring;		/* a mapped ring (claim/view in place): hybrid wait rows, hybrid throughput */
+	int ndevs;		/* driver devices one channel needs (ping-pong needs one per direction) */
+	enum tlimit limit;
 };
 
 struct opts {
@@ -43,9 +58,12 @@ struct opts {
 	int quick;
 	int inject_corruption;
 	int inject_stall;	/* test: the ponger never answers */
-	long spin_before_sleep;
+	long spin_before_sleep;	/* rings, sleep policy: polls before announcing a sleep */
 	long timeout;		/* seconds per measurement, 0 = none */
-	int scaled;		/* budgets scaled down for emulation */	/* shm: spins before the futex wait in sleep mode */
+	int scaled;		/* budgets scaled down for emulation */
+	int repeats;		/* timed repeats per point (after one untimed warm-up) */
+	int check_ceiling;	/* fail the run if a throughput row beats the ceiling ... */
+	double ceiling_tol;	/* ... by more than this many percent */
 	const char *devs[MAX_DEVS];
 	int ndevs;
 	const char *out;
@@ -61,7 +79,7 @@ extern const int NTRANSPORTS;
 struct record {
 	char transport[32];
 	char metric[12];	/* rtt | throughput | rate */
-	char wait[8];		/* sleep | spin | "" */
+	char wait[8];		/* sleep | spin | hybrid | "" */
 	long chunk_bytes;
 	long count;
 	double p50, p90, p99, p999, max, min, mean;	/* ns */
@@ -71,7 +89,11 @@ struct record {
 	double rate_target, rate_achieved;
 	long capacity;
 	int verified;		/* -1 unknown */
-	char note[200];
+	int repeats;		/* -1: not repeated */
+	double vmin, vmax;	/* min / max over repeats of mb_per_s (throughput) or p50 (rtt, rate) */
+	double spread;		/* (vmax - vmin) / median * 100 */
+	char work[40];		/* throughput: WORK_FULL or WORK_INDICES */
+	char note[300];
 };
 
 void rec_init(struct record *r, const char *transport, const char *metric, const char *wait);
@@ -85,6 +107,19 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint8_t pattern_byte(uint64_t off);
 void pattern_fill(uint8_t *p, uint64_t off, size_t n);
+
+/*
+ * The fair-work pattern of timed runs: word k (stream offset 8k) holds k.
+ * The writer stores every word, the reader adds every byte into sum,
+ * completing a word split across two reads from the bytes of both.
+ */
+void words_fill(uint8_t *p, uint64_t off, size_t n);	/* off, n: multiples of 8 */
+struct fold { uint64_t sum, partial, off; };
+void fold_bytes(struct fold *f, const uint8_t *p, size_t n);
+uint64_t fold_end(struct fold *f);
+uint64_t words_sum(uint64_t nwords);		/* n(n-1)/2 mod 2^64 */
+double median(double *v, int n);		/* sorts v */
+const char *env_vm_mode(void);			/* MYIPC_VM_MODE: icount | tcg | kvm, NULL if unset */
 void percentiles(uint64_t *s, long n, struct record *r);
 void env_json(FILE *f);
 int env_emulated(void);
@@ -147,10 +182,11 @@ int peer_reaped_status(int *st);
 /* measure.c */
 struct verdict { int ok; char msg[256]; };
 int run_correctness(const struct transport *t, int inject, struct verdict *v);
-int run_rtt(const struct transport *t, int spin, long count, long warm, int verified, char *err, size_t elen);
+const char *wait_name(int wait);
+int run_rtt(const struct transport *t, int wait, long count, long warm, int verified, char *err, size_t elen);
+/* throughput of a transport, or of the ceiling (t->limit == L_CEILING) */
 int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, char *err, size_t elen);
-int run_rate(const struct transport *t, int spin, long rate, double seconds, int verified, char *err, size_t elen);
-int run_memcpy(size_t chunk, uint64_t bytes, char *err, size_t elen);
+int run_rate(const struct transport *t, int wait, long rate, double seconds, int verified, char *err, size_t elen);
 int run_cacheline(long count, long warm, char *err, size_t elen);
 
 #endif

@@ -8,6 +8,8 @@
 #include "bench.h"
 
 #include <errno.h>
+#include <linux/futex.h>
+#include <math.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -15,17 +17,35 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#define MAX_PASSES	(MAX_REPEATS + 1)	/* a warm-up pass, then the timed repeats */
+
 struct shared {
 	uint64_t cpu;		/* child: CPU ns over the measured part */
 	uint64_t wall;		/* child: wall ns over the measured part */
-	uint64_t t_end;		/* child: CLOCK_MONOTONIC at the last byte */
+	uint64_t p_end[MAX_PASSES];	/* reader: CLOCK_MONOTONIC at the last byte of each pass */
+	uint64_t p_cpu[MAX_PASSES];	/* reader: CPU ns of each pass */
 	int failed;
 	char msg[256];
 	uint32_t line[64] __attribute__((aligned(128)));	/* cacheline ping-pong */
+};
+
+/*
+ * The ceiling's shared buffer: chunk-sized slots, one flag per slot on
+ * its own cache line. A flag says full or empty, and whether the side
+ * waiting for it to change sleeps on it (so the other side wakes it).
+ */
+enum { SLOT_EMPTY, SLOT_FULL, SLOT_EMPTY_SLEEPER, SLOT_FULL_SLEEPER };
+
+struct ceil {
+	uint8_t *data;
+	uint8_t *flags;		/* flag i at flags + 64 * i */
+	size_t nslots, slot;
+	uint64_t next;		/* this side's next slot (each process has its copy) */
 };
 
 struct ctx {
@@ -33,13 +53,22 @@ struct ctx {
 	struct chan a, b;	/* a: parent -> child, b: child -> parent */
 	struct shared *sh;
 	int ctl[2];
-	int spin;
+	int done[2];		/* reader -> writer: one byte per finished pass */
+	int wait;		/* WAIT_* */
 	/* throughput */
-	size_t chunk;
-	uint64_t bytes;
-	int verify, inject;
+	size_t chunk, piece;	/* piece: what the writer claims at a time (<= chunk) */
+	uint64_t bytes;		/* per pass */
+	int passes;		/* 1 + repeats (the first is the warm-up), 1 for the correctness pass */
+	int verify;		/* correctness pass: byte pattern, every byte checked */
+	int work;		/* timed runs: word pattern written, every byte folded */
+	int inject_pass;	/* -1, or the pass in which one byte is flipped */
+	int inplace;		/* reader reads a view in the ring (chan_view) */
+	struct ceil *ce;	/* the ceiling instead of a channel */
+	uint64_t p_t0[MAX_PASSES], p_cpu[MAX_PASSES];	/* writer: start and CPU ns of each pass */
 	/* rtt / rate */
 	long count, warm, rate;
+	int reps;
+	long seg[MAX_PASSES];	/* samples of repeat i: seg[i] .. seg[i + 1] - 1 */
 	double seconds;
 	uint64_t *samples;
 	long nsamples;
@@ -120,7 +149,7 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 	if (x->sh == MAP_FAILED)
 		die("mmap: %s", strerror(errno));
 	memset(x->sh, 0, sizeof(*x->sh));
-	if (pipe(x->ctl))
+	if (pipe(x->ctl) || pipe(x->done))
 		die("pipe: %s", strerror(errno));
 	fflush(stdout);
 	fflush(stderr);
@@ -131,6 +160,7 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		peer_pid = getppid();
 		close(x->ctl[0]);
+		close(x->done[0]);
 		if (pin_to(O.same_core ? O.cpu_a : O.cpu_b))
 			child_fail(x, "sched_setaffinity(cpu %d): %s", O.same_core ? O.cpu_a : O.cpu_b,
 				   strerror(errno));
@@ -140,6 +170,7 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 	}
 	peer_pid = pid;
 	close(x->ctl[1]);
+	close(x->done[1]);
 	x->err[0] = 0;
 	if (O.timeout > 0) {
 		struct sigaction sa;
@@ -162,6 +193,7 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 	if (!peer_reaped_status(&st))
 		waitpid(pid, &st, 0);
 	peer_pid = 0;
+	close(x->done[0]);
 	if (timed_out) {
 		snprintf(err, elen, "no result after %ld s: stopped by the watchdog (--timeout); last error: %.150s",
 			 O.timeout, x->sh->failed ? x->sh->msg : x->err);
@@ -209,127 +241,320 @@ static void note_add(struct record *r, const char *s)
 	snprintf(r->note + n, sizeof(r->note) - n, "%s%s", n ? "; " : "", s);
 }
 
-/* what qualifies every record of a transport (the driver's sync mode, mmap's waiting) */
-static void transport_notes(struct record *r, const struct transport *t, int spin, size_t chunk, long cap)
+const char *wait_name(int wait)
 {
-	char b[120];
+	return wait == WAIT_SPIN ? "spin" : wait == WAIT_HYBRID ? "hybrid" : "sleep";
+}
+
+static int icount(void)
+{
+	return env_vm_mode() && !strcmp(env_vm_mode(), "icount");
+}
+
+/* what qualifies every record of a transport (the driver's sync mode, the wait policy, pieces) */
+static void transport_notes(struct record *r, const struct transport *t, int wait, size_t chunk, size_t piece)
+{
+	char b[160];
 
 	note_add(r, transport_note(t));
-	if (t->kind == T_DEVMMAP && !spin && O.spin_before_sleep) {
+	if (t->ring && wait == WAIT_SLEEP && O.spin_before_sleep) {
 		snprintf(b, sizeof(b), "polls %ld times before announcing a sleep", O.spin_before_sleep);
 		note_add(r, b);
 	}
-	if (t->kind == T_DEVMMAP && cap > 0 && chunk > (size_t)cap) {
-		snprintf(b, sizeof(b), "each %zu-byte chunk is claimed in ring-sized (%ld-byte) pieces", chunk, cap);
+	if (wait == WAIT_HYBRID) {
+		snprintf(b, sizeof(b), "hybrid wait: %d polls, %d sched_yield(), then sleep", HYBRID_SPINS, HYBRID_YIELDS);
 		note_add(r, b);
 	}
+	if (piece && piece < chunk) {
+		snprintf(b, sizeof(b), "each %zu-byte chunk is claimed in ring-sized (%zu-byte) pieces", chunk, piece);
+		note_add(r, b);
+	}
+	/* the instruction-counting VM serialises the vCPUs: no real spinning, no real contention */
+	if (icount() && wait == WAIT_SPIN)
+		note_add(r, "not meaningful under icount: spinning RTT (the vCPUs run one at a time)");
+	if (icount() && t->sync)
+		note_add(r, "not meaningful under icount: sync-mode contention (the vCPUs run one at a time)");
+}
+
+/* ---- the ceiling: slots and flags in shared memory ---------------------- */
+
+static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts)
+{
+	/* not FUTEX_PRIVATE: the two processes share the mapping */
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+static uint32_t *ceil_flag(struct ceil *ce)
+{
+	return (uint32_t *)(ce->flags + 64 * (ce->next % ce->nslots));
+}
+
+/*
+ * Wait until the flag of our next slot says full (reader) or empty
+ * (writer): HYBRID_SPINS polls, HYBRID_YIELDS yields, then mark the flag
+ * "sleeper" and FUTEX_WAIT on it; the other side's exchange sees the mark
+ * and wakes us. The bounded sleep notices a vanished peer.
+ */
+static int ceil_wait(struct ceil *ce, int full)
+{
+	const struct timespec tmo = { 0, 50 * 1000 * 1000 };
+	uint32_t *f = ceil_flag(ce);
+	uint32_t idle = full ? SLOT_EMPTY : SLOT_FULL;
+	uint32_t sleeper = full ? SLOT_EMPTY_SLEEPER : SLOT_FULL_SLEEPER;
+
+	for (long n = 0;; n++) {
+		uint32_t v = __atomic_load_n(f, __ATOMIC_ACQUIRE);
+
+		if (v != idle && v != sleeper)
+			return 0;
+		if (n < HYBRID_SPINS) {
+			if (O.same_core)
+				sched_yield();
+			else
+				__builtin_ia32_pause();
+			continue;
+		}
+		if (n < HYBRID_SPINS + HYBRID_YIELDS) {
+			sched_yield();
+			continue;
+		}
+		if (v == idle && !__atomic_compare_exchange_n(f, &v, sleeper, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;	/* it changed: look again */
+		futex(f, FUTEX_WAIT, sleeper, &tmo);
+		if (timed_out || peer_gone())
+			return -EPIPE;
+	}
+}
+
+/* publish our slot as full (writer) or empty (reader), waking a sleeping peer */
+static void ceil_publish(struct ceil *ce, int full)
+{
+	uint32_t *f = ceil_flag(ce);
+	uint32_t old = __atomic_exchange_n(f, full ? SLOT_FULL : SLOT_EMPTY, __ATOMIC_ACQ_REL);
+
+	if (old == (full ? SLOT_EMPTY_SLEEPER : SLOT_FULL_SLEEPER))
+		futex(f, FUTEX_WAKE, 1, NULL);
+	ce->next++;
+}
+
+static struct ceil *ceil_create(size_t chunk)
+{
+	struct ceil *ce = calloc(1, sizeof(*ce));
+
+	if (!ce)
+		die("out of memory");
+	ce->slot = chunk;
+	ce->nslots = ((1u << 20) + chunk - 1) / chunk;
+	if (ce->nslots < 2)
+		ce->nslots = 2;
+	ce->data = mmap(NULL, ce->nslots * chunk, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ce->flags = mmap(NULL, ce->nslots * 64, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (ce->data == MAP_FAILED || ce->flags == MAP_FAILED)
+		die("mmap ceiling buffer (%zu slots of %zu bytes): %s", ce->nslots, chunk, strerror(errno));
+	memset(ce->data, 0, ce->nslots * chunk);
+	memset(ce->flags, 0, ce->nslots * 64);
+	return ce;
+}
+
+static void ceil_free(struct ceil *ce)
+{
+	munmap(ce->data, ce->nslots * ce->slot);
+	munmap(ce->flags, ce->nslots * 64);
+	free(ce);
 }
 
 /* ---- throughput and the correctness pass ----------------------------- */
 
+/* the writer's next buffer: a ceiling slot, the claimed ring space or its write buffer */
+static uint8_t *w_claim(struct ctx *x, size_t n)
+{
+	if (x->ce) {
+		int e = ceil_wait(x->ce, 0);
+
+		if (e) {
+			errno = -e;
+			return NULL;
+		}
+		return x->ce->data + (x->ce->next % x->ce->nslots) * x->ce->slot;
+	}
+	return chan_wbuf(&x->a, n);
+}
+
+static int w_send(struct ctx *x, uint8_t *p, size_t n)
+{
+	if (x->ce) {
+		ceil_publish(x->ce, 1);
+		return 0;
+	}
+	return chan_send(&x->a, p, n);
+}
+
+/* the reader's next bytes, where they lie: *v points at them (a ceiling slot, a ring view, or buf) */
+static ssize_t r_get(struct ctx *x, uint8_t *buf, size_t max, const uint8_t **v)
+{
+	if (x->ce) {
+		int e = ceil_wait(x->ce, 1);
+
+		if (e)
+			return e;
+		*v = x->ce->data + (x->ce->next % x->ce->nslots) * x->ce->slot;
+		return (ssize_t)(max < x->ce->slot ? max : x->ce->slot);
+	}
+	if (x->inplace) {
+		ssize_t k = chan_view(&x->a, v, max);
+
+		if (k != -EINVAL)
+			return k;
+		x->inplace = 0;	/* this channel has no view in place: read a copy */
+	}
+	*v = buf;
+	return chan_recv(&x->a, buf, max);
+}
+
+static int r_done(struct ctx *x, size_t k)
+{
+	if (x->ce) {
+		ceil_publish(x->ce, 0);
+		return 0;
+	}
+	return x->inplace ? chan_release(&x->a, k) : 0;
+}
+
 static int tp_child(struct ctx *x)
 {
+	const char *name = x->t->name;
 	uint8_t *buf;
-	uint64_t got = 0, c0, w0;
 	char e[200];
 
-	if (chan_end(&x->a, END_R, WAIT_SLEEP, e, sizeof(e))) {
+	if (!x->ce && chan_end(&x->a, END_R, x->wait, e, sizeof(e))) {
 		child_fail(x, "%s", e);
 		return -1;
 	}
 	buf = page_buf(x->chunk);
 	ready(x);
-	c0 = cpu_ns();
-	w0 = now_ns();
-	while (got < x->bytes) {
-		uint64_t left = x->bytes - got;
-		const uint8_t *view = NULL;
-		ssize_t k;
+	for (int pass = 0; pass < x->passes; pass++) {
+		struct fold f = { 0, 0, 0 };
+		uint64_t got = 0, c0 = cpu_ns();
+		char c = 'd';
 
-		/* the driver's mapped ring: look at the bytes where they are, then release them */
-		if (x->a.ring)
-			k = chan_view(&x->a, &view, left < x->chunk ? left : x->chunk);
-		else
-			k = chan_recv(&x->a, buf, left < x->chunk ? left : x->chunk);
-		if (!view)
-			view = buf;
+		while (got < x->bytes) {
+			uint64_t left = x->bytes - got;
+			const uint8_t *view = NULL;
+			ssize_t k = r_get(x, buf, left < x->chunk ? left : x->chunk, &view);
 
-		if (k <= 0) {
-			child_fail(x, "reader: %s after %llu of %llu bytes",
-				   k ? strerror((int)-k) : "end of file", (unsigned long long)got,
-				   (unsigned long long)x->bytes);
-			return -1;
-		}
-		if (x->verify) {
-			for (ssize_t i = 0; i < k; i++) {
-				if (view[i] != pattern_byte(got + (uint64_t)i)) {
-					child_fail(x, "CORRUPTED byte at offset %llu: expected 0x%02x, got 0x%02x",
-						   (unsigned long long)(got + (uint64_t)i),
-						   pattern_byte(got + (uint64_t)i), view[i]);
-					return -1;
-				}
-			}
-		}
-		if (x->a.ring) {
-			int e = chan_release(&x->a, (size_t)k);
-
-			if (e) {
-				child_fail(x, "reader: release: %s", strerror(-e));
+			if (k <= 0) {
+				child_fail(x, "reader: %s after %llu of %llu bytes",
+					   k ? strerror((int)-k) : "end of file", (unsigned long long)got,
+					   (unsigned long long)x->bytes);
 				return -1;
 			}
+			if (x->verify) {
+				for (ssize_t i = 0; i < k; i++) {
+					if (view[i] != pattern_byte(got + (uint64_t)i)) {
+						child_fail(x, "CORRUPTED byte at offset %llu: expected 0x%02x, got 0x%02x",
+							   (unsigned long long)(got + (uint64_t)i),
+							   pattern_byte(got + (uint64_t)i), view[i]);
+						return -1;
+					}
+				}
+			} else if (x->work) {
+				fold_bytes(&f, view, (size_t)k);
+			}
+			int r = r_done(x, (size_t)k);
+
+			if (r) {
+				child_fail(x, "reader: release: %s", strerror(-r));
+				return -1;
+			}
+			got += (uint64_t)k;
 		}
-		got += (uint64_t)k;
+		x->sh->p_end[pass] = now_ns();
+		x->sh->p_cpu[pass] = cpu_ns() - c0;
+		if (x->work && fold_end(&f) != words_sum(x->bytes / 8)) {
+			child_fail(x, "%s: CHECKSUM MISMATCH in %s pass %d: the reader's sum of every word is %llu, "
+				   "the writer's words sum to %llu (n(n-1)/2, n = %llu)", name,
+				   pass ? "timed" : "warm-up", pass, (unsigned long long)fold_end(&f),
+				   (unsigned long long)words_sum(x->bytes / 8), (unsigned long long)(x->bytes / 8));
+			return -1;
+		}
+		if (write(x->done[1], &c, 1) != 1) {
+			child_fail(x, "reader: pass done: %s", strerror(errno));
+			return -1;
+		}
 	}
-	x->sh->t_end = now_ns();
-	x->sh->cpu = cpu_ns() - c0;
-	x->sh->wall = x->sh->t_end - w0;
 	return 0;
 }
 
 static int tp_parent(struct ctx *x)
 {
-	uint64_t off, c0;
 	uint64_t bad = x->bytes / 2 + 17;	/* the byte --inject-corruption flips */
 
-	if (chan_end(&x->a, END_W, WAIT_SLEEP, x->err, sizeof(x->err)) || wait_ready(x))
+	if (!x->ce && chan_end(&x->a, END_W, x->wait, x->err, sizeof(x->err)))
 		return -1;
-	x->t0 = now_ns();
-	c0 = cpu_ns();
-	/* a ring mapped by the writer is claimed at most its capacity at a time */
-	size_t piece = x->chunk < chan_max_claim(&x->a) ? x->chunk : chan_max_claim(&x->a);
+	/* a mapped ring is claimed at most its capacity at a time (known once this end has mapped it) */
+	if (!x->ce && chan_max_claim(&x->a) < x->piece)
+		x->piece = chan_max_claim(&x->a);
+	if (wait_ready(x))
+		return -1;
+	for (int pass = 0; pass < x->passes; pass++) {
+		char c;
 
-	for (off = 0; off < x->bytes; off += piece) {
-		size_t n = x->bytes - off < piece ? (size_t)(x->bytes - off) : piece;
-		uint8_t *p = chan_wbuf(&x->a, n);
-		int e;
-
-		if (!p) {
-			snprintf(x->err, sizeof(x->err), "writer: claim: %s after %llu bytes", strerror(errno),
-				 (unsigned long long)off);
+		/* each pass starts when the reader has the last byte of the previous one */
+		if (pass && read(x->done[0], &c, 1) != 1) {
+			snprintf(x->err, sizeof(x->err), "reader did not finish pass %d", pass - 1);
 			return -1;
 		}
-		if (x->verify) {
-			pattern_fill(p, off, n);
-			if (x->inject && bad >= off && bad < off + n)
+		x->p_t0[pass] = now_ns();
+		uint64_t c0 = cpu_ns();
+
+		for (uint64_t off = 0; off < x->bytes; off += x->piece) {
+			size_t n = x->bytes - off < x->piece ? (size_t)(x->bytes - off) : x->piece;
+			uint8_t *p = w_claim(x, n);
+			int e;
+
+			if (!p) {
+				snprintf(x->err, sizeof(x->err), "writer: claim: %s after %llu bytes", strerror(errno),
+					 (unsigned long long)off);
+				return -1;
+			}
+			if (x->verify)
+				pattern_fill(p, off, n);
+			else if (x->work)
+				words_fill(p, off, n);
+			if (pass == x->inject_pass && bad >= off && bad < off + n)
 				p[bad - off] ^= 0x5a;
+			e = w_send(x, p, n);
+			if (e) {
+				snprintf(x->err, sizeof(x->err), "writer: %s after %llu bytes", strerror(-e),
+					 (unsigned long long)off);
+				return -1;
+			}
 		}
-		e = chan_send(&x->a, p, n);
-		if (e) {
-			snprintf(x->err, sizeof(x->err), "writer: %s after %llu bytes", strerror(-e),
-				 (unsigned long long)off);
-			return -1;
-		}
+		x->p_cpu[pass] = cpu_ns() - c0;
 	}
-	x->cpu = cpu_ns() - c0;
 	return 0;
 }
 
+/* one fork: x->passes passes of x->bytes; the channel (or the ceiling) made here */
 static int tp_run(struct ctx *x, char *err, size_t elen)
 {
 	int rc;
 
+	x->piece = x->chunk;
+	if (x->t->limit == L_CEILING) {
+		x->ce = ceil_create(x->chunk);
+		x->cap = (long)(x->ce->nslots * x->chunk);
+		rc = fork_run(x, tp_child, tp_parent, err, elen);
+		ceil_free(x->ce);
+		x->ce = NULL;
+		return rc;
+	}
 	if (make_chans(x, 0, x->chunk, err, elen))
 		return -1;
+	x->cap = x->a.capacity;
+	x->inplace = x->t->ring;
 	rc = fork_run(x, tp_child, tp_parent, err, elen);
 	chan_close(&x->a);
 	return rc;
@@ -351,8 +576,10 @@ int run_correctness(const struct transport *tr, int inject, struct verdict *v)
 		x.chunk = O.sizes[i];
 		x.bytes = O.verify_bytes > 4 * x.chunk ? O.verify_bytes : 4 * x.chunk;
 		x.bytes += x.chunk / 3;	/* end on a partial chunk */
+		x.passes = 1;
 		x.verify = 1;
-		x.inject = inject && i == 0;
+		x.wait = t.ring ? WAIT_HYBRID : WAIT_SLEEP;
+		x.inject_pass = inject && i == 0 ? 0 : -1;
 		char e[200];
 
 		if (tp_run(&x, e, sizeof(e))) {
@@ -367,13 +594,33 @@ int run_correctness(const struct transport *tr, int inject, struct verdict *v)
 	return 0;
 }
 
+/* median, min, max and spread of n values into the record */
+static double rep_stats(double *v, int n, struct record *r)
+{
+	double lo = v[0], hi = v[0], med;
+
+	for (int i = 1; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	med = median(v, n);
+	r->repeats = n;
+	r->vmin = lo;
+	r->vmax = hi;
+	/* to the 0.1 the document shows, so that "noisy" agrees with the printed figure */
+	r->spread = med > 0 ? round((hi - lo) / med * 1000) / 10 : 0;
+	return med;
+}
+
 int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified,
 		   char *err, size_t elen)
 {
-	struct ctx x;
+	double mbs[MAX_REPEATS];
+	uint64_t el = 0, cw = 0, cr = 0;
 	struct record r;
-	uint64_t el;
+	struct ctx x;
 	double msgs;
+	int n = O.repeats;
 
 	memset(&x, 0, sizeof(x));
 	x.t = t;
@@ -381,32 +628,40 @@ int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int 
 	x.bytes = bytes - bytes % chunk;
 	if (!x.bytes)
 		x.bytes = chunk;
-	if (make_chans(&x, 0, chunk, err, elen))
+	x.passes = 1 + n;
+	/* a reader that splices to /dev/null cannot fold: neither side touches the payload */
+	x.work = !t->null_reader;
+	x.wait = t->ring || t->limit == L_CEILING ? WAIT_HYBRID : WAIT_SLEEP;
+	x.inject_pass = O.inject_corruption ? 1 : -1;
+	if (tp_run(&x, err, elen))
 		return -1;
-	long cap = x.a.capacity;
-	int rc = fork_run(&x, tp_child, tp_parent, err, elen);
-	struct shared *keep = &x.res;
+	for (int i = 0; i < n; i++) {
+		uint64_t e = x.res.p_end[i + 1] - x.p_t0[i + 1];
 
-	chan_close(&x.a);
-	if (rc)
-		return -1;
-	el = keep->t_end - x.t0;
+		mbs[i] = (double)x.bytes / ((double)e / 1e9) / 1e6;
+		el += e;
+		cw += x.p_cpu[i + 1];
+		cr += x.res.p_cpu[i + 1];
+	}
 	msgs = (double)x.bytes / (double)chunk;
-	rec_init(&r, t->name, "throughput", "sleep");
+	rec_init(&r, t->name, "throughput", wait_name(x.wait));
 	r.chunk_bytes = (long)chunk;
 	r.count = (long)msgs;
 	r.bytes = (double)x.bytes;
-	r.seconds = (double)el / 1e9;
-	r.mb_per_s = (double)x.bytes / ((double)el / 1e9) / 1e6;
-	r.cpu_w = (double)x.cpu / msgs;
-	r.cpu_r = (double)keep->cpu / msgs;
-	r.pct_w = 100.0 * (double)x.cpu / (double)el;
-	r.pct_r = 100.0 * (double)keep->cpu / (double)el;
-	r.capacity = cap;
+	r.mb_per_s = rep_stats(mbs, n, &r);
+	r.seconds = (double)x.bytes / (r.mb_per_s * 1e6);	/* the median repeat's */
+	r.cpu_w = (double)cw / (msgs * n);
+	r.cpu_r = (double)cr / (msgs * n);
+	r.pct_w = 100.0 * (double)cw / (double)el;
+	r.pct_r = 100.0 * (double)cr / (double)el;
+	r.capacity = x.cap;
 	r.verified = verified;
-	if (t->kind == T_SHM && O.spin_before_sleep)
-		snprintf(r.note, sizeof(r.note), "spins %ld times before each futex wait", O.spin_before_sleep);
-	transport_notes(&r, t, 0, chunk, cap);
+	snprintf(r.work, sizeof(r.work), "%s", x.work ? WORK_FULL : WORK_INDICES);
+	if (t->limit == L_CEILING)
+		note_add(&r, "two processes, one flag per chunk-sized slot; its own hybrid wait (spin, yield, futex)");
+	if (!x.work)
+		note_add(&r, "the reader splices to /dev/null: the payload is neither written nor read, never compare");
+	transport_notes(&r, t, x.wait, chunk, x.piece);
 	rec_add(&r);
 	return 0;
 }
@@ -421,8 +676,8 @@ static int pp_child(struct ctx *x)
 	long n = 0;
 	uint64_t c0 = cpu_ns(), w0 = now_ns();
 
-	if (chan_end(&x->a, END_R, x->spin ? WAIT_SPIN : WAIT_SLEEP, e, sizeof(e)) ||
-	    chan_end(&x->b, END_W, x->spin ? WAIT_SPIN : WAIT_SLEEP, e, sizeof(e))) {
+	if (chan_end(&x->a, END_R, x->wait, e, sizeof(e)) ||
+	    chan_end(&x->b, END_W, x->wait, e, sizeof(e))) {
 		child_fail(x, "%s", e);
 		return -1;
 	}
@@ -493,47 +748,54 @@ static int ping(struct ctx *x, uint8_t v)
 
 static int pp_parent(struct ctx *x)
 {
-	uint64_t t0, c0, interval = x->rate ? 1000000000ull / (uint64_t)x->rate : 0;
+	uint64_t c0, w0, interval = x->rate ? 1000000000ull / (uint64_t)x->rate : 0;
 	uint64_t limit = (uint64_t)(x->seconds * 1e9);
 	uint64_t limit_paced = interval ? (uint64_t)x->count * interval + 250000000ull : 0;
-	long i;
+	long i, total = 0;
 
-	if (chan_end(&x->a, END_W, x->spin ? WAIT_SPIN : WAIT_SLEEP, x->err, sizeof(x->err)) ||
-	    chan_end(&x->b, END_R, x->spin ? WAIT_SPIN : WAIT_SLEEP, x->err, sizeof(x->err)) || wait_ready(x))
+	if (chan_end(&x->a, END_W, x->wait, x->err, sizeof(x->err)) ||
+	    chan_end(&x->b, END_R, x->wait, x->err, sizeof(x->err)) || wait_ready(x))
 		return -1;
 	for (i = 0; i < x->warm; i++)
 		if (ping(x, (uint8_t)(i % 255)))
 			return -1;
 	c0 = cpu_ns();
-	t0 = now_ns() + (interval ? 1000000 : 0);	/* paced runs start 1 ms ahead */
-	for (i = 0; i < x->count; i++) {
-		uint64_t start, t;
+	w0 = now_ns();
+	for (int rep = 0; rep < x->reps; rep++) {
+		uint64_t t0 = now_ns() + (interval ? 1000000 : 0);	/* paced runs start 1 ms ahead */
 
-		if (interval) {
-			/* the intended send time: latency counts from here (no coordinated omission) */
-			start = t0 + (uint64_t)i * interval;
-			/* a transport far behind its schedule: stop at 4x the planned time */
-			if (i && now_ns() - t0 > 4 * limit_paced)
-				break;
-			if (now_ns() < start) {
-				struct timespec ts = { (time_t)(start / 1000000000ull),
-						       (long)(start % 1000000000ull) };
+		x->seg[rep] = total;
+		for (i = 0; i < x->count; i++) {
+			uint64_t start, t;
 
-				while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-					;
+			if (interval) {
+				/* the intended send time: latency counts from here (no coordinated omission) */
+				start = t0 + (uint64_t)i * interval;
+				/* a transport far behind its schedule: stop at 4x the planned time */
+				if (i && now_ns() - t0 > 4 * limit_paced)
+					break;
+				if (now_ns() < start) {
+					struct timespec ts = { (time_t)(start / 1000000000ull),
+							       (long)(start % 1000000000ull) };
+
+					while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+						;
+				}
+			} else {
+				start = now_ns();
+				if (limit && start - t0 >= limit)
+					break;
 			}
-		} else {
-			start = now_ns();
-			if (limit && start - t0 >= limit)
-				break;
+			if (ping(x, (uint8_t)(i % 255)))
+				return -1;
+			t = now_ns();
+			x->samples[total + i] = t - start;
 		}
-		if (ping(x, (uint8_t)(i % 255)))
-			return -1;
-		t = now_ns();
-		x->samples[i] = t - start;
+		total += i;
 	}
-	x->nsamples = i;
-	x->wall = now_ns() - t0;
+	x->seg[x->reps] = total;
+	x->nsamples = total;
+	x->wall = now_ns() - w0;
 	x->cpu = cpu_ns() - c0;
 	return ping(x, STOP_BYTE);
 }
@@ -542,20 +804,49 @@ static int pp_run(struct ctx *x, char *err, size_t elen)
 {
 	int rc;
 
-	if ((x->t->kind == T_DEV || x->t->kind == T_DEVMMAP) && O.ndevs < 2) {
+	if (x->t->ndevs && O.ndevs < 2) {
 		snprintf(err, elen, "ping-pong over the driver needs two devices: --dev /dev/myipc0,/dev/myipc1");
 		return -1;
 	}
 	if (make_chans(x, 1, 1, err, elen))
 		return -1;
 	x->cap = x->a.capacity;
-	x->samples = malloc(sizeof(*x->samples) * (size_t)(x->count > 0 ? x->count : 1));
+	x->samples = malloc(sizeof(*x->samples) * (size_t)x->reps * (size_t)(x->count > 0 ? x->count : 1));
 	if (!x->samples)
-		die("out of memory for %ld samples", x->count);
+		die("out of memory for %ld samples", x->count * x->reps);
 	rc = fork_run(x, pp_child, pp_parent, err, elen);
 	chan_close(&x->a);
 	chan_close(&x->b);
 	return rc;
+}
+
+/*
+ * p50 = the median of each repeat's p50 (with their min, max and spread);
+ * the other percentiles over every repeat's samples pooled.
+ */
+static void rep_percentiles(struct ctx *x, struct record *r)
+{
+	double p50[MAX_REPEATS];
+	int n = 0;
+
+	for (int i = 0; i < x->reps; i++) {
+		long len = x->seg[i + 1] - x->seg[i];
+		struct record one;
+
+		if (len <= 0)
+			continue;
+		uint64_t *s = malloc(sizeof(*s) * (size_t)len);
+
+		if (!s)
+			die("out of memory");
+		memcpy(s, x->samples + x->seg[i], sizeof(*s) * (size_t)len);
+		percentiles(s, len, &one);
+		p50[n++] = one.p50;
+		free(s);
+	}
+	percentiles(x->samples, x->nsamples, r);
+	if (n)
+		r->p50 = rep_stats(p50, n, r);
 }
 
 static void pp_record(struct ctx *x, const char *metric, int verified)
@@ -563,9 +854,9 @@ static void pp_record(struct ctx *x, const char *metric, int verified)
 	struct record r;
 	long n = x->nsamples;
 
-	rec_init(&r, x->t->name, metric, x->spin ? "spin" : "sleep");
+	rec_init(&r, x->t->name, metric, wait_name(x->wait));
 	r.chunk_bytes = 1;
-	percentiles(x->samples, n, &r);
+	rep_percentiles(x, &r);
 	r.cpu_w = (double)x->cpu / (double)n;
 	r.cpu_r = (double)x->res.cpu / (double)n;
 	r.pct_w = 100.0 * (double)x->cpu / (double)x->wall;
@@ -576,24 +867,23 @@ static void pp_record(struct ctx *x, const char *metric, int verified)
 		r.rate_target = (double)x->rate;
 		r.rate_achieved = (double)n / ((double)x->wall / 1e9);
 	}
-	if (x->spin && O.same_core)
-		snprintf(r.note, sizeof(r.note), "both sides on one core: the spinning side calls sched_yield() between polls");
-	else if (!x->spin && x->t->kind == T_SHM && O.spin_before_sleep)
-		snprintf(r.note, sizeof(r.note), "spins %ld times before each futex wait", O.spin_before_sleep);
-	transport_notes(&r, x->t, x->spin, 1, x->cap);
+	if (x->wait == WAIT_SPIN && O.same_core)
+		note_add(&r, "both sides on one core: the spinning side calls sched_yield() between polls");
+	transport_notes(&r, x->t, x->wait, 1, 0);
 	rec_add(&r);
 }
 
-int run_rtt(const struct transport *t, int spin, long count, long warm, int verified, char *err, size_t elen)
+int run_rtt(const struct transport *t, int wait, long count, long warm, int verified, char *err, size_t elen)
 {
 	struct ctx x;
 	int rc;
 
 	memset(&x, 0, sizeof(x));
 	x.t = t;
-	x.spin = spin;
+	x.wait = wait;
 	x.count = count;
 	x.warm = warm;
+	x.reps = O.repeats;
 	rc = pp_run(&x, err, elen);
 	if (!rc)
 		pp_record(&x, "rtt", verified);
@@ -601,23 +891,24 @@ int run_rtt(const struct transport *t, int spin, long count, long warm, int veri
 	return rc;
 }
 
-int run_rate(const struct transport *t, int spin, long rate, double seconds, int verified, char *err, size_t elen)
+int run_rate(const struct transport *t, int wait, long rate, double seconds, int verified, char *err, size_t elen)
 {
 	struct ctx x;
 	int rc;
 
 	memset(&x, 0, sizeof(x));
 	x.t = t;
-	x.spin = spin;
+	x.wait = wait;
 	x.rate = rate;
 	x.warm = 1000;
+	x.reps = O.repeats;
 	if (rate) {
 		x.count = (long)((double)rate * seconds);
 		if (x.count < 10)
 			x.count = 10;
 	} else {
 		x.seconds = seconds;
-		x.count = 1L << 21;	/* at most this many samples in the time */
+		x.count = (1L << 21) / x.reps;	/* at most this many samples per repeat in the time */
 	}
 	rc = pp_run(&x, err, elen);
 	if (!rc)
@@ -707,66 +998,30 @@ int run_cacheline(long count, long warm, char *err, size_t elen)
 	int rc;
 
 	memset(&x, 0, sizeof(x));
-	x.count = count;
+	x.reps = O.repeats;
+	x.count = count * x.reps;	/* the repeats back to back, split below */
 	x.warm = warm;
-	x.samples = malloc(sizeof(*x.samples) * (size_t)count);
+	for (int i = 0; i <= x.reps; i++)
+		x.seg[i] = i * count;
+	x.samples = malloc(sizeof(*x.samples) * (size_t)x.count);
 	if (!x.samples)
 		die("out of memory");
 	rc = fork_run(&x, cl_child, cl_parent, err, elen);
 	if (!rc) {
 		rec_init(&r, "cacheline", "rtt", "spin");
 		r.chunk_bytes = 4;
-		percentiles(x.samples, x.nsamples, &r);
-		r.cpu_w = (double)x.cpu / (double)count;
-		r.cpu_r = (double)x.res.cpu / (double)count;
+		rep_percentiles(&x, &r);
+		r.cpu_w = (double)x.cpu / (double)x.count;
+		r.cpu_r = (double)x.res.cpu / (double)x.count;
 		r.pct_w = 100.0 * (double)x.cpu / (double)x.wall;
 		r.pct_r = 100.0 * (double)x.res.cpu / (double)x.res.wall;
 		r.verified = 1;	/* every value in the sequence was seen in order */
 		if (O.same_core)
-			snprintf(r.note, sizeof(r.note), "both sides on one core: sched_yield() between polls");
+			note_add(&r, "both sides on one core: sched_yield() between polls");
+		if (icount())
+			note_add(&r, "not meaningful under icount: spinning RTT (the vCPUs run one at a time)");
 		rec_add(&r);
 	}
 	free(x.samples);
 	return rc;
-}
-
-/* through a volatile pointer so the compiler cannot drop or merge the copies */
-static void *(*volatile copy_fn)(void *, const void *, size_t) = memcpy;
-
-int run_memcpy(size_t chunk, uint64_t bytes, char *err, size_t elen)
-{
-	uint8_t *src = page_buf(chunk), *dst = page_buf(chunk);
-	uint64_t n = bytes / chunk ? bytes / chunk : 1, t0, c0, el, cpu;
-	struct record r;
-	int ok;
-
-	(void)err;
-	(void)elen;
-	if (pin_to(O.cpu_a))
-		progress("memcpy: cannot pin to cpu %d: %s", O.cpu_a, strerror(errno));
-	pattern_fill(src, 0, chunk);
-	copy_fn(dst, src, chunk);
-	ok = !memcmp(dst, src, chunk);
-	t0 = now_ns();
-	c0 = cpu_ns();
-	for (uint64_t i = 0; i < n; i++) {
-		copy_fn(dst, src, chunk);
-		__asm__ volatile("" : : "r"(dst) : "memory");
-	}
-	cpu = cpu_ns() - c0;
-	el = now_ns() - t0;
-	rec_init(&r, "memcpy", "throughput", "");
-	r.chunk_bytes = (long)chunk;
-	r.count = (long)n;
-	r.bytes = (double)(n * chunk);
-	r.seconds = (double)el / 1e9;
-	r.mb_per_s = r.bytes / r.seconds / 1e6;
-	r.cpu_w = (double)cpu / (double)n;
-	r.pct_w = 100.0 * (double)cpu / (double)el;
-	r.verified = ok;
-	snprintf(r.note, sizeof(r.note), "one thread, source and destination each one chunk, reused");
-	rec_add(&r);
-	munmap(src, chunk);
-	munmap(dst, chunk);
-	return 0;
 }

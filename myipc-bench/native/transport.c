@@ -31,43 +31,46 @@
 #define MiB (1024u * 1024u)
 
 const struct transport TRANSPORTS[] = {
-	{ "pipe", T_PIPE, 0, 0,
-	  "pipe(2), default capacity (64 KiB); write(2) -> read(2): two copies", NULL },
-	{ "pipe-1m", T_PIPE, MiB, 0,
-	  "pipe(2) enlarged with F_SETPIPE_SZ to 1 MiB; write(2) -> read(2)", NULL },
-	{ "vmsplice", T_VMSPLICE, 0, 0,
-	  "64 KiB pipe; writer vmsplice(2)s its own pages (no copy), reader read(2)s (one copy)", NULL },
-	{ "vmsplice-null", T_VMSPLICE, 0, 1,
-	  "64 KiB pipe; writer vmsplice(2)s its pages, reader splice(2)s them to /dev/null: no copy, data never touched", NULL },
-	{ "unix", T_UNIX, 0, 0,
-	  "socketpair(AF_UNIX, SOCK_STREAM), default buffers; write(2) -> read(2)", NULL },
-	{ "shm", T_SHM, 64 * KiB, 0,
-	  "SPSC ring (64 KiB) in a MAP_SHARED anonymous mapping; memcpy in, memcpy out; futex when sleeping", NULL },
-	{ "shm-1m", T_SHM, MiB, 0,
-	  "the same SPSC ring with 1 MiB", NULL },
-	{ "dev-spsc", T_DEV, 64 * KiB, 0,
-	  "/dev/myipcN, driver sync=spsc (lock-free copy path), ring set to 64 KiB with MYIPC_IOC_SET_SIZE; write(2) -> read(2)",
-	  "spsc" },
-	{ "dev-mutex", T_DEV, 64 * KiB, 0,
-	  "/dev/myipcN, driver sync=mutex (one lock), ring set to 64 KiB; write(2) -> read(2)",
-	  "mutex" },
-	{ "dev-1m", T_DEV, MiB, 0,
-	  "/dev/myipcN, driver sync=spsc, ring set to 1 MiB (as pipe-1m); write(2) -> read(2)",
-	  "spsc" },
-	{ "dev-mmap", T_DEVMMAP, 64 * KiB, 0,
-	  "/dev/myipcN, ring (64 KiB) mapped by both ends (MYIPC_IOC_SET_ROLE + mmap): the writer claims ring space and "
-	  "commits, the reader views the bytes in place and releases them; no copy, no system call while data flows, "
-	  "MYIPC_IOC_WAIT/WAKE only when a side sleeps. The timed reader does not touch the data (as vmsplice-null)", NULL },
-	{ "dev-mmap-1m", T_DEVMMAP, MiB, 0,
-	  "the same with the ring set to 1 MiB (as pipe-1m)", NULL },
-	{ "memcpy", T_MEMCPY, 0, 0,
-	  "memcpy(3) of one chunk-sized buffer to another in one process: the one-copy ceiling", NULL },
-	{ "cacheline", T_CACHELINE, 0, 0,
-	  "two processes bounce one shared cache line (spin): the floor of spinning RTT", NULL },
+	{ .name = "pipe", .kind = T_PIPE,
+	  .what = "pipe(2), default capacity (64 KiB); write(2) -> read(2): two copies" },
+	{ .name = "pipe-1m", .kind = T_PIPE, .size = MiB,
+	  .what = "pipe(2) enlarged with F_SETPIPE_SZ to 1 MiB; write(2) -> read(2)" },
+	{ .name = "vmsplice", .kind = T_VMSPLICE,
+	  .what = "64 KiB pipe; writer vmsplice(2)s its own pages (no copy), reader read(2)s (one copy)" },
+	{ .name = "vmsplice-null", .kind = T_VMSPLICE, .null_reader = 1,
+	  .what = "64 KiB pipe; writer vmsplice(2)s its pages, reader splice(2)s them to /dev/null: no copy, "
+		  "no payload touched (throughput rows labelled indices only)" },
+	{ .name = "unix", .kind = T_UNIX,
+	  .what = "socketpair(AF_UNIX, SOCK_STREAM), default buffers; write(2) -> read(2)" },
+	{ .name = "shm", .kind = T_SHM, .size = 64 * KiB, .ring = 1,
+	  .what = "the mapped ring of myipc.h (64 KiB) in a memfd shared by both processes, as Java shm: lays it "
+		  "out: the writer fills claimed ring space and commits, the reader reads the bytes in place and releases "
+		  "them; futex on wake_seq when a side sleeps" },
+	{ .name = "shm-1m", .kind = T_SHM, .size = MiB, .ring = 1,
+	  .what = "the same ring with 1 MiB" },
+	{ .name = "kmod-spsc", .kind = T_DEV, .size = 64 * KiB, .ndevs = 1, .sync = "spsc",
+	  .what = "/dev/myipcN, driver sync=spsc (lock-free copy path), ring set to 64 KiB with MYIPC_IOC_SET_SIZE; "
+		  "write(2) -> read(2)" },
+	{ .name = "kmod-mutex", .kind = T_DEV, .size = 64 * KiB, .ndevs = 1, .sync = "mutex",
+	  .what = "/dev/myipcN, driver sync=mutex (one lock), ring set to 64 KiB; write(2) -> read(2)" },
+	{ .name = "kmod-1m", .kind = T_DEV, .size = MiB, .ndevs = 1, .sync = "spsc",
+	  .what = "/dev/myipcN, driver sync=spsc, ring set to 1 MiB (as pipe-1m); write(2) -> read(2)" },
+	{ .name = "kmod-mmap", .kind = T_DEVMMAP, .size = 64 * KiB, .ndevs = 1, .ring = 1,
+	  .what = "/dev/myipcN, ring (64 KiB) mapped by both ends (MYIPC_IOC_SET_ROLE + mmap): the writer fills "
+		  "claimed ring space and commits, the reader reads the bytes in place and releases them; no copy, "
+		  "no system call while data flows, MYIPC_IOC_WAIT/WAKE only when a side sleeps" },
+	{ .name = "kmod-mmap-1m", .kind = T_DEVMMAP, .size = MiB, .ndevs = 1, .ring = 1,
+	  .what = "the same with the ring set to 1 MiB (as pipe-1m)" },
+	{ .name = "ceiling", .kind = T_CEILING, .limit = L_CEILING,
+	  .what = "the cross-core throughput ceiling: two processes on the measured CPUs, chunk-sized slots "
+		  "(>= 1 MiB, >= 2) in shared memory, one flag per slot; the writer fills a slot and sets its flag, "
+		  "the reader waits (spin, then futex), reads every byte and clears the flag" },
+	{ .name = "cacheline", .kind = T_CACHELINE, .limit = L_FLOOR,
+	  .what = "two processes bounce one shared cache line (spin): the floor of spinning RTT" },
 };
 const int NTRANSPORTS = (int)(sizeof(TRANSPORTS) / sizeof(TRANSPORTS[0]));
 
-/* ---- the driver's sync mode (dev-spsc / dev-mutex) ------------------ */
+/* ---- the driver's sync mode (kmod-spsc / kmod-mutex) ------------------ */
 
 static char notes[64][160];	/* per TRANSPORTS[] index */
 

@@ -117,6 +117,80 @@ void pattern_fill(uint8_t *p, uint64_t off, size_t n)
 		p[i] = pattern_byte(off + i);
 }
 
+/*
+ * Fair work. Stores and loads go through 8-byte memcpy (one mov each at
+ * -O2, any alignment); the buffer is handed to another translation unit
+ * (chan_send) or its sum is compared, so neither loop can be dropped.
+ */
+void words_fill(uint8_t *p, uint64_t off, size_t n)
+{
+	uint64_t k = off / 8;
+
+	for (size_t i = 0; i < n / 8; i++) {
+		uint64_t v = k + i;
+
+		memcpy(p + 8 * i, &v, 8);
+	}
+}
+
+void fold_bytes(struct fold *f, const uint8_t *p, size_t n)
+{
+	uint64_t s = 0;
+	size_t w;
+
+	/* finish a word begun in the previous read */
+	while (n && (f->off & 7)) {
+		f->partial |= (uint64_t)*p++ << (8 * (f->off & 7));
+		f->off++;
+		n--;
+		if (!(f->off & 7)) {
+			f->sum += f->partial;
+			f->partial = 0;
+		}
+	}
+	w = n / 8;
+	for (size_t i = 0; i < w; i++) {
+		uint64_t v;
+
+		memcpy(&v, p + 8 * i, 8);
+		s += v;
+	}
+	f->sum += s;
+	f->off += 8 * w;
+	p += 8 * w;
+	n -= 8 * w;
+	/* the start of a word the next read completes */
+	for (size_t i = 0; i < n; i++)
+		f->partial |= (uint64_t)p[i] << (8 * i);
+	f->off += n;
+}
+
+uint64_t fold_end(struct fold *f)
+{
+	return f->sum + f->partial;
+}
+
+uint64_t words_sum(uint64_t n)
+{
+	/* n(n-1)/2 without overflowing before the division (wraps like the reader's sum) */
+	return n % 2 ? n * ((n - 1) / 2) : (n / 2) * (n - 1);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double median(double *v, int n)
+{
+	if (n <= 0)
+		return 0;
+	qsort(v, (size_t)n, sizeof(*v), cmp_dbl);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -244,6 +318,16 @@ void env_init(void)
 		    strcmp(env_hv, "KVMKVMKVM") != 0 && env_hv[0] != 'M' /* Microsoft Hv */);
 }
 
+/* set by the VM harness in the guest (tools/vm/vm run --accel ...) */
+const char *env_vm_mode(void)
+{
+	const char *m = getenv("MYIPC_VM_MODE");
+
+	if (!m || (strcmp(m, "icount") && strcmp(m, "tcg") && strcmp(m, "kvm")))
+		return NULL;
+	return m;
+}
+
 int env_emulated(void)
 {
 	env_init();
@@ -274,6 +358,12 @@ void env_json(FILE *f)
 	fputs(",\n    \"sys_vendor\": ", f);
 	json_str(f, env_vendor);
 	fprintf(f, ",\n    \"emulated\": %s,\n", env_emul ? "true" : "false");
+	if (env_vm_mode()) {
+		fprintf(f, "    \"vm_mode\": \"%s\",\n", env_vm_mode());
+		if (!strcmp(env_vm_mode(), "icount"))
+			fputs("    \"vm_mode_note\": \"icount: cost in guest instructions, vCPUs serialised, caches and "
+			      "coherence ignored; spin RTT and sync-mode contention are not meaningful in this mode\",\n", f);
+	}
 	if (env_emul)
 		fputs("    \"note\": \"under emulation only ratios within one run mean anything\",\n", f);
 	fputs("    \"compiler\": ", f);
