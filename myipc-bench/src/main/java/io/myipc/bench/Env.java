@@ -77,6 +77,10 @@ public final class Env {
         env.put("hypervisor_detect", virt); // added by the Java runner: systemd-detect-virt --vm (no CPUID in Java)
         env.put("sys_vendor", sysVendor);
         env.put("emulated", emulated);
+        String vmMode = System.getenv("MYIPC_VM_MODE");
+        if (vmMode != null && !vmMode.isBlank()) {
+            env.put("vm_mode", vmMode.trim()); // icount, tcg or kvm: set by tools/vm/vm in the guest (SPEC C6)
+        }
         if (emulated) env.put("note", EMULATION_NOTE);
         env.put("compiler", System.getProperty("java.vm.name", "") + " " + System.getProperty("java.version", ""));
         env.put("java_version", System.getProperty("java.version", ""));

@@ -38,8 +38,13 @@ public final class Options {
     public List<Path> includes = new ArrayList<>();
     /** --native: the C benchmark to run first and merge, or null. */
     public Path nativeBinary;
-    /** Test hook: flip the byte at this stream offset in the correctness pass (-1: none). */
+    /** Test hook: flip the byte at this stream offset in the correctness pass and in every timed run (-1: none). */
     public long injectCorruptionAt = -1;
+    /** --repeats: timed repeats per point after one warm-up pass (SPEC C5). */
+    public int repeats = 5;
+    /** --accel: the QEMU accelerator of a --vm run (icount, tcg, kvm or auto). */
+    public String accel = "icount";
+    public static final List<String> ACCELS = List.of("icount", "tcg", "kvm", "auto");
     /** Which explicit options were given (so --quick does not override them). */
     private final Set<String> given = new LinkedHashSet<>();
 
@@ -54,6 +59,7 @@ public final class Options {
             "  --warmup N            warm-up round trips (default 20000; --quick 2000)",
             "  --rates a,b,..        fixed message rates per second, 0 = max (default 1000,10000,100000,0)",
             "  --rate-seconds S      seconds per rate point (default 1.0; --quick 0.2)",
+            "  --repeats N           timed repeats per point after one warm-up pass (default 5): median, min, max",
             "  --no-rtt | --no-throughput | --no-rate   leave a measurement out",
             "  --same-core           pin both sides to one CPU (default: two different CPUs)",
             "  --quick               small counts and budgets: the whole run in about a minute",
@@ -66,6 +72,10 @@ public final class Options {
             "  --vm 6.1|6.12         run the whole comparison inside the VM harness (tools/vm/vm) with the driver",
             "                        loaded, so kmod: is measured next to pipe: and shm: (QEMU: slow, scaled down)",
             "                        (the default when the driver is not loaded here and QEMU is installed)",
+            "  --accel icount|tcg|kvm|auto   QEMU mode of --vm (default icount: deterministic, one guest",
+            "                        instruction = 1 ns; spinning and lock contention are not shown in it)",
+            "  --inject-corruption N flip the byte at stream offset N in the correctness pass and the timed runs",
+            "                        (test hook: the run must fail)",
             "  --no-vm               measure on this machine only, even without the driver (kmod* skipped)",
             "  --jmh [jmh args]      run the JMH benchmarks instead (the rest of the arguments go to JMH)",
             "  --help");
@@ -94,7 +104,8 @@ public final class Options {
                     return o; // the rest belongs to JMH
                 }
                 case "--transports", "--sizes", "--bytes", "--verify-bytes", "--rtt-count", "--warmup", "--rates",
-                        "--rate-seconds", "--out", "--include", "--inject-corruption", "--vm", "--native" -> {
+                        "--rate-seconds", "--out", "--include", "--inject-corruption", "--vm", "--native", "--repeats",
+                        "--accel" -> {
                     if (v == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                             throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
@@ -146,6 +157,10 @@ public final class Options {
                     if (n < 1 || n > (64 << 20)) {
                         throw new IllegalArgumentException("--sizes: chunk size " + p + " is out of range 1..64MiB");
                     }
+                    if (n % 8 != 0) {
+                        throw new IllegalArgumentException("--sizes: chunk size " + p + " is not a multiple of 8 (the"
+                                + " timed runs write and check 8-byte words)");
+                    }
                     s.add((int) n);
                 }
                 if (s.isEmpty()) throw new IllegalArgumentException("--sizes needs at least one size, like 64,4KiB");
@@ -191,6 +206,14 @@ public final class Options {
             case "--include" -> includes.add(Path.of(v));
             case "--native" -> nativeBinary = Path.of(v);
             case "--inject-corruption" -> injectCorruptionAt = parseLong(a, v);
+            case "--repeats" -> repeats = (int) Math.min(1000, positive(a, parseLong(a, v)));
+            case "--accel" -> {
+                if (!ACCELS.contains(v)) {
+                    throw new IllegalArgumentException("--accel needs one of " + String.join(", ", ACCELS) + ", not '"
+                            + v + "'");
+                }
+                accel = v;
+            }
             default -> throw new IllegalStateException(a);
         }
     }
