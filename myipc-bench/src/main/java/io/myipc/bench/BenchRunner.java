@@ -406,6 +406,14 @@ public final class BenchRunner {
         }
     }
 
+    /** For tests: why the wait row cannot be measured with this library, or null. */
+    String waitUnsupportedForTest(Spec s, String wait) {
+        if (fifoDir == null) {
+            fifoDir = Path.of(System.getProperty("java.io.tmpdir"));
+        }
+        return waitUnsupported(s, wait);
+    }
+
     /** For tests: why the named transport cannot be measured here, or null. */
     String unavailableForTest(String name) {
         return unavailable(SPECS.get(name));

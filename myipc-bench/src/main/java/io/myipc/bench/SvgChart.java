@@ -17,7 +17,14 @@ public final class SvgChart {
     private SvgChart() {
     }
 
-    record Series(String label, boolean dashed, double[] y, String transport, boolean sleep) {
+    /** One line: medians {@code y}, and per point the min-max of the repeats ({@code lo}, {@code hi}; NaN: none). */
+    record Series(String label, boolean dashed, double[] y, double[] lo, double[] hi, String transport, boolean sleep) {
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
     }
 
     /** One color per transport name (the same for both front ends), in order of first appearance. */
@@ -45,36 +52,53 @@ public final class SvgChart {
 
     public static String render(Map<String, Object> env, List<Map<String, Object>> incEnvs, List<Map<String, Object>> all) {
         // latency series: one per (front end, transport, wait, placement)
+        Map<String, String> modes = Report.modes(env, incEnvs);
+        // under icount, what is not meaningful there is left out (and the header says so)
+        List<Map<String, Object>> shown = all.stream().filter(r -> !Report.notMeaningful(r, modes)).toList();
+        boolean dropped = shown.size() < all.size();
         List<Series> lat = new ArrayList<>();
-        for (Map<String, Object> r : all) {
-            if (!"rtt".equals(r.get("metric"))) continue;
+        for (Map<String, Object> r : shown) {
+            if (!"rtt".equals(r.get("metric"))) {
+                continue;
+            }
             double[] y = new double[PCT_KEYS.length];
-            for (int i = 0; i < y.length; i++) y[i] = Report.num(r, PCT_KEYS[i]);
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Report.num(r, PCT_KEYS[i]);
+            }
+            double[] lo = nans(y.length), hi = nans(y.length);
+            lo[0] = Report.num(r, "p50_ns_min");
+            hi[0] = Report.num(r, "p50_ns_max");
             lat.add(new Series(Report.str(r, "frontend") + " " + Report.str(r, "transport") + " "
                     + Report.str(r, "wait") + ("same-core".equals(r.get("placement")) ? " same-core" : ""),
-                    "c".equals(r.get("frontend")), y, Report.str(r, "transport"), "sleep".equals(r.get("wait"))));
+                    "c".equals(r.get("frontend")), y, lo, hi, Report.str(r, "transport"),
+                    !"spin".equals(r.get("wait"))));
         }
         TreeSet<Long> sizes = new TreeSet<>();
-        for (Map<String, Object> r : all) {
+        for (Map<String, Object> r : shown) {
             if ("throughput".equals(r.get("metric")) && r.containsKey("mb_per_s")) sizes.add((long) Report.num(r, "chunk_bytes"));
         }
         List<Long> sizeList = new ArrayList<>(sizes);
-        Map<String, double[]> thrMap = new LinkedHashMap<>();
+        Map<String, double[][]> thrMap = new LinkedHashMap<>();
         Map<String, Boolean> thrC = new LinkedHashMap<>();
-        for (Map<String, Object> r : all) {
-            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s")) continue;
+        Map<String, String> thrT = new LinkedHashMap<>();
+        for (Map<String, Object> r : shown) {
+            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s")) {
+                continue;
+            }
             String key = Report.str(r, "frontend") + " " + Report.str(r, "transport")
+                    + (Report.indicesOnly(r) ? " (indices only)" : "")
                     + ("same-core".equals(r.get("placement")) ? " same-core" : "");
-            double[] y = thrMap.computeIfAbsent(key, k -> {
-                double[] a = new double[sizeList.size()];
-                java.util.Arrays.fill(a, Double.NaN);
-                return a;
-            });
+            double[][] y = thrMap.computeIfAbsent(key, k -> new double[][] {nans(sizeList.size()),
+                nans(sizeList.size()), nans(sizeList.size())});
             thrC.put(key, "c".equals(r.get("frontend")));
-            y[sizeList.indexOf((long) Report.num(r, "chunk_bytes"))] = Report.num(r, "mb_per_s");
+            thrT.put(key, Report.str(r, "transport"));
+            int i = sizeList.indexOf((long) Report.num(r, "chunk_bytes"));
+            y[0][i] = Report.num(r, "mb_per_s");
+            y[1][i] = Report.num(r, "mb_per_s_min");
+            y[2][i] = Report.num(r, "mb_per_s_max");
         }
         List<Series> thr = new ArrayList<>();
-        thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v, k.split(" ")[1], false)));
+        thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v[0], v[1], v[2], thrT.get(k), false)));
 
         int w = 1200, panelW = 540, panelH = 340, left1 = 70, left2 = 660;
         List<String> header = new ArrayList<>();
@@ -82,6 +106,8 @@ public final class SvgChart {
         for (Map<String, Object> e : incEnvs) header.addAll(wrap("Included: " + Report.whereLine(e), 190));
         boolean emulated = Boolean.TRUE.equals(env.get("emulated"))
                 || incEnvs.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
+        header.add("Mode: " + Report.modeLine(modes).substring("mode: ".length())
+                + (dropped ? " (spin round trips and kmod-mutex left out: " + Report.NOT_MEANINGFUL + ")" : ""));
         int top = 40 + 16 * header.size() + (emulated ? 22 : 0) + 30;
         int legendRows = Math.max((lat.size() + 1) / 2, (thr.size() + 1) / 2);
         int h = top + panelH + 60 + 16 * legendRows + 20;
@@ -108,8 +134,8 @@ public final class SvgChart {
         List<String> sizeNames = new ArrayList<>();
         for (long s : sizeList) sizeNames.add(Report.sizeName(s));
         panel(sb, left2, py, panelW, panelH, "Throughput, MB/s = 10^6 bytes/s (log scale)", "MB/s", sizeNames, thr, false, palette);
-        sb.append(text(20, h - 8, 10, "#666", "One color per transport. Solid lines: Java front end; dashed: C front end. Round trip: dots = spinning, squares"
-                + " and thin lines = sleeping. Every figure was measured in the run(s) named above."));
+        sb.append(text(20, h - 8, 10, "#666", "One color per transport. Solid lines: Java front end; dashed: C front end. Points: medians of the repeats,"
+                + " whiskers: their min-max. Round trip: dots = spinning, squares and thin lines = sleep/hybrid."));
         sb.append("</svg>\n");
         return sb.toString();
     }
@@ -141,10 +167,12 @@ public final class SvgChart {
                 x0, y0, pw, ph));
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
-            for (double v : s.y()) {
-                if (v > 0 && !Double.isNaN(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+            for (double[] a : new double[][] {s.y(), s.lo(), s.hi()}) {
+                for (double v : a) {
+                    if (v > 0 && !Double.isNaN(v)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
                 }
             }
         }
@@ -182,6 +210,14 @@ public final class SvgChart {
                 double xx = x0 + 30 + i * step + (n == 1 ? pw / 2.0 - 30 : 0);
                 double yy = ty.applyAsDouble(v);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
+                double wlo = s.lo()[i], whi = s.hi()[i];
+                if (wlo > 0 && whi > 0) {
+                    // the min-max of the repeats: a whisker with caps
+                    double y1 = ty.applyAsDouble(wlo), y2 = ty.applyAsDouble(whi);
+                    dots.append(String.format(Locale.ROOT, "<path class=\"whisker\" d=\"M%.1f,%.1f V%.1f M%.1f,%.1f"
+                            + " H%.1f M%.1f,%.1f H%.1f\" stroke=\"%s\" stroke-width=\"1\" fill=\"none\"/>%n",
+                            xx, y1, y2, xx - 3, y1, xx + 3, xx - 3, y2, xx + 3, color));
+                }
                 String mark = s.sleep()
                         ? String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"5\" fill=\"%s\">", xx - 2.5, yy - 2.5, color)
                         : String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\">", xx, yy, color);
