@@ -80,19 +80,20 @@ public final class BenchRunner {
 
     static {
         for (Spec s : List.of(
-                new Spec("pipe", "pipe", 65536, null, false, "pipe: a named FIFO, default kernel buffer (64 KiB); write -> read"
-                        + " through JNA: two copies; claim/view are copies in the API layer"),
+                new Spec("pipe", "pipe", 65536, null, false, "pipe: a named FIFO, default kernel buffer (64 KiB);"
+                        + " write -> read through JNA: two copies; claim/view are copies in the API layer"),
                 new Spec("pipe-1m", "pipe", 1 << 20, null, false, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
                 new Spec("shm", "shm", 65536, null, true, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim,"
-                        + " write the chunk in place, commit -> view, fold every byte in place, release; wait 'hybrid' ="
-                        + " the library default (spins, yields, then a futex), 'sleep' = spins=0&yields=0 (futex at"
+                        + " write the chunk in place, commit -> view, fold every byte in place, release; wait"
+                        + " 'hybrid' = the library default (spins, yields, then a futex), 'sleep' = spins=0&yields=0 (futex at"
                         + " once), 'spin' = tryRead polling"),
                 new Spec("shm-1m", "shm", 1 << 20, null, true, "shm: the same ring with 1 MiB"),
-                new Spec("kmod-spsc", "kmod", 65536, "spsc", false, "kmod: /dev/myipcN copy mode, driver sync=spsc (lock-free),"
-                        + " ring set to 64 KiB (size=); write -> read"),
-                new Spec("kmod-mutex", "kmod", 65536, "mutex", false, "kmod: /dev/myipcN copy mode, driver sync=mutex (one"
-                        + " lock), ring set to 64 KiB; write -> read"),
-                new Spec("kmod-1m", "kmod", 1 << 20, "spsc", false, "kmod: /dev/myipcN copy mode, driver sync=spsc, ring 1 MiB"),
+                new Spec("kmod-spsc", "kmod", 65536, "spsc", false, "kmod: /dev/myipcN copy mode, driver"
+                        + " sync=spsc (lock-free), ring set to 64 KiB (size=); write -> read"),
+                new Spec("kmod-mutex", "kmod", 65536, "mutex", false, "kmod: /dev/myipcN copy mode, driver"
+                        + " sync=mutex (one lock), ring set to 64 KiB; write -> read"),
+                new Spec("kmod-1m", "kmod", 1 << 20, "spsc", false, "kmod: /dev/myipcN copy mode, driver sync=spsc,"
+                        + " ring 1 MiB"),
                 new Spec("kmod-mmap", "kmod", 65536, null, true, "kmod: mode=mmap, the driver's ring (64 KiB)"
                         + " mapped: claim, write in place, commit -> view, fold in place, release; waits as shm"),
                 new Spec("kmod-mmap-1m", "kmod", 1 << 20, null, true, "kmod: mode=mmap with a 1 MiB ring"))) {
@@ -283,16 +284,27 @@ public final class BenchRunner {
         c.put("rates", o.rates);
         c.put("requested_transports", o.transports);
         c.put("units", "times in ns (System.nanoTime); 1 MB = 10^6 bytes; percentiles from HdrHistogram (3 significant"
-                + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads included)"
+                + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads"
+                + " included)"
                 + " / messages; rate latency counted from the intended send time");
         c.put("cpu_clock", CpuClock.source() + "; thread_cpu_*: the measuring thread alone (ThreadMXBean), without"
                 + " JIT and GC threads");
-        c.put("throughput_timing", "from the writer's first write to the arrival of the reader's 1-byte acknowledgement,"
+        c.put("throughput_timing", "from the writer's first write to the arrival of the reader's 1-byte"
+                + " acknowledgement,"
                 + " sent after its last byte");
         c.put("peer_jvm", "java " + String.join(" ", PeerProcess.JVM_OPTIONS) + " " + Peer.class.getName());
         c.put("pinning", "the measuring thread of each JVM is pinned with sched_setaffinity (runner cpu " + myCpu
                 + ", peer cpu " + peerCpu + "); other JVM threads are not");
-        c.put("spin_on_same_core", "Thread.yield() between polls when both sides share a CPU, Thread.onSpinWait() otherwise");
+        c.put("spin_on_same_core", "Thread.yield() between polls when both sides share a CPU, Thread.onSpinWait()"
+                + " otherwise");
+        c.put("repeats", o.repeats);
+        c.put("warmup_pass", "each throughput point: one untimed pass of the same bytes first (the loops get"
+                + " JIT-compiled), then the repeats; rtt/rate: the warm-up round trips before the first repeat");
+        c.put("work", "timed throughput: " + FairWork.WORK + " (writer: word k = k into its write buffer or the claimed"
+                + " ring space; reader: every byte folded into a checksum, where it lies; checked against n(n-1)/2)");
+        c.put("waits", "rtt: spin (tryRead polling), sleep (blocking; rings with spins=0&yields=0), hybrid (rings:"
+                + " the library default spins/yields then sleep); throughput: hybrid for rings, sleep for the others;"
+                + " rate: spin and sleep");
         c.put("rate_pacing", "LockSupport.parkNanos until 100-150 us before the intended send time, then spin");
         Map<String, Object> descs = new LinkedHashMap<>();
         c.put("transports", descs);
@@ -501,7 +513,8 @@ public final class BenchRunner {
             Transfer t = transfer(peer, s, s.throughputWait(), chunk, total, true, o.injectCorruptionAt);
             if (t.bad >= 0) {
                 ok = false;
-                String f = s.name() + ": correctness pass with " + chunk + "-byte chunks found a wrong byte: " + t.detail;
+                String f = s.name() + ": correctness pass with " + chunk + "-byte chunks found a wrong byte: "
+                        + t.detail;
                 run.failures.add(f);
                 progress("CORRUPTION DETECTED " + f);
             }

@@ -95,7 +95,8 @@ public final class Measure {
     }
 
     /** Result of the pinger. */
-    public record PingResult(Histogram histogram, long count, long cpuNs, long wallNs, double achievedPerS, long threadCpuNs) {
+    public record PingResult(Histogram histogram, long count, long cpuNs, long wallNs, double achievedPerS,
+                             long threadCpuNs) {
     }
 
     private static void roundTrip(IpcWriter out, IpcReader in, ByteBuffer one, byte b, boolean spin, boolean yield)
@@ -266,7 +267,8 @@ public final class Measure {
      * buffer otherwise), checking each against the pattern when {@code verify}, else folding every byte where it lies
      * (the read buffer, or the view in place) into the checksum of {@link FairWork}; then acknowledges with one byte.
      */
-    public static ReadResult read(IpcReader r, IpcWriter ack, int chunk, long total, boolean verify) throws IOException {
+    public static ReadResult read(IpcReader r, IpcWriter ack, int chunk, long total, boolean verify)
+            throws IOException {
         boolean zc = zeroCopy(r);
         ByteBuffer dst = zc ? null : FairWork.buffer(chunk);
         FairWork.Fold fold = new FairWork.Fold();

@@ -27,7 +27,8 @@ public final class Report {
         } catch (IllegalArgumentException e) {
             throw new IOException(p + " is not a benchmark result file: " + e.getMessage(), e);
         }
-        if (!(o instanceof Map<?, ?> m) || !"myipc-bench/1".equals(m.get("format")) || !(m.get("results") instanceof List<?>)) {
+        if (!(o instanceof Map<?, ?> m) || !"myipc-bench/1".equals(m.get("format"))
+                || !(m.get("results") instanceof List<?>)) {
             throw new IOException(p + " is not in the myipc-bench/1 format (see myipc-bench/RESULTS.md):"
                     + " expected an object with \"format\": \"myipc-bench/1\" and a \"results\" list");
         }
@@ -63,7 +64,8 @@ public final class Report {
         Files.writeString(dir.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.csv"), csv(all), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.md"), markdown(run, all, includedEnvs), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("chart.svg"), SvgChart.render(run.environment, includedEnvs, all), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("chart.svg"), SvgChart.render(run.environment, includedEnvs, all),
+                StandardCharsets.UTF_8);
     }
 
     public static String csv(List<Map<String, Object>> all) {
@@ -131,7 +133,8 @@ public final class Report {
                 env.getOrDefault("virtualised", "?"),
                 str(env, "hypervisor_vendor").isEmpty() ? (str(env, "hypervisor_detect").isEmpty() ? ""
                         : " (" + env.get("hypervisor_detect") + ")") : " (" + env.get("hypervisor_vendor") + ")",
-                env.getOrDefault("emulated", "?"), env.getOrDefault("loadavg_at_start", "?"), env.getOrDefault("date", "?"),
+                env.getOrDefault("emulated", "?"), env.getOrDefault("loadavg_at_start", "?"),
+                env.getOrDefault("date", "?"),
                 env.getOrDefault("placement", "?"));
     }
 
@@ -281,7 +284,8 @@ public final class Report {
         ratios(sb, all, false, Map.of());
     }
 
-    static void ratios(StringBuilder sb, List<Map<String, Object>> all, boolean emulatedAny, Map<String, String> modes) {
+    static void ratios(StringBuilder sb, List<Map<String, Object>> all, boolean emulatedAny,
+                       Map<String, String> modes) {
         boolean haveC = all.stream().anyMatch(r -> "c".equals(r.get("frontend")));
         boolean haveJava = all.stream().anyMatch(r -> "java".equals(r.get("frontend")));
         if (!haveC) {
@@ -362,8 +366,9 @@ public final class Report {
             sb.append("\n**TCG: ratios only.** ").append(Env.EMULATION_NOTE).append(" (QEMU TCG software"
                     + " emulation: every absolute time is the emulator's; free-running TCG is noisy).\n");
         }
-        if (Boolean.TRUE.equals(run.config.get("quick")) || Boolean.TRUE.equals(run.config.get("scaled_for_emulation"))) {
-            sb.append("\nScaled-down run (").append(Boolean.TRUE.equals(run.config.get("quick")) ? "--quick" : "emulation")
+        boolean quick = Boolean.TRUE.equals(run.config.get("quick"));
+        if (quick || Boolean.TRUE.equals(run.config.get("scaled_for_emulation"))) {
+            sb.append("\nScaled-down run (").append(quick ? "--quick" : "emulation")
                     .append("): ").append(run.config.get("rtt_count")).append(" round trips, ")
                     .append(run.config.get("bytes_per_point")).append(" bytes per throughput point.\n");
         }
@@ -376,8 +381,8 @@ public final class Report {
         List<Map<String, Object>> rtt = all.stream().filter(r -> "rtt".equals(r.get("metric"))).toList();
         if (!rtt.isEmpty()) {
             sb.append("\n## Round trip, 1-byte messages (µs), ").append(modeLine).append("\n\n");
-            sb.append("| front end | transport | wait | placement | count | p50 [min-max of repeats] | p90 | p99 | p99.9"
-                    + " | max | CPU ns/msg pinger | ponger | p50 vs pipe |\n");
+            sb.append("| front end | transport | wait | placement | count | p50 [min-max of repeats] | p90 | p99"
+                    + " | p99.9 | max | CPU ns/msg pinger | ponger | p50 vs pipe |\n");
             sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Map<String, Object> r : rtt) {
                 if (notMeaningful(r, modes)) {
@@ -503,7 +508,8 @@ public final class Report {
         sb.append("\nCorrectness pass (every byte checked, separate from the timed runs): ")
                 .append(allVerified ? "passed for every transport listed" : "FAILED for some records (verified=false)")
                 .append(".\n");
-        sb.append("\nCPU = user+sys time of the whole process of that side; for Java that includes JIT and GC threads.\n");
+        sb.append("\nCPU = user+sys time of the whole process of that side; for Java that includes JIT and GC"
+                + " threads.\n");
         return sb.toString();
     }
 }

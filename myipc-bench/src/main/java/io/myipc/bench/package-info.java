@@ -18,7 +18,8 @@
  * <p>One mechanism has one name in both front ends (the C benchmark's names are the Java ones), so the report's
  * "Java vs C" column pairs records of equal transport names. Every timed throughput run does the work of
  * {@link io.myipc.bench.FairWork} (every byte written, read and checksummed); every point is a warm-up pass and
- * {@code --repeats} timed repeats ({@link io.myipc.bench.Spread}). The driver rows: {@code kmod-spsc} / {@code kmod-mutex} / {@code kmod-1m} switch the devices'
+ * {@code --repeats} timed repeats ({@link io.myipc.bench.Spread}). The driver rows: {@code kmod-spsc} /
+ * {@code kmod-mutex} / {@code kmod-1m} switch the devices'
  * copy-path mode first ({@link io.myipc.kmod.KmodAdmin#setSyncMode}: {@code /sys/class/myipc/myipcN/sync}, or the
  * module's {@code sync=} when the driver has no such attribute, the other row then skipped with the reason);
  * {@code kmod-mmap} / {@code kmod-mmap-1m} size both rings before either end maps them

@@ -108,7 +108,8 @@ class ReportTest {
                 """);
         Path out = tmp.resolve("out");
         TinyRunTest.Out o = TinyRunTest.run("--transports", "pipe", "--sizes", "4096", "--bytes", "16KiB",
-                "--verify-bytes", "16KiB", "--no-rtt", "--no-rate", "--repeats", "1", "--include", c.toString(), "--out", out.toString());
+                "--verify-bytes", "16KiB", "--no-rtt", "--no-rate", "--repeats", "1", "--include", c.toString(),
+                "--out", out.toString());
         assertThat(o.rc()).isZero();
         Map<String, Object> doc = Report.load(out.resolve("results.json"));
         assertThat(Report.records(doc)).extracting(r -> r.get("frontend") + " " + r.get("transport"))
@@ -144,7 +145,8 @@ class ReportTest {
         assertThat(md).contains("| java | kmod-mmap | MB/s | hybrid | 64 KiB | 100.0 | no pipe | no ceiling in this run"
                 + " | 0.25x |");
         // kmod-spsc has no C kmod-spsc record here: no pairing with kmod-mutex
-        assertThat(md).contains("| java | kmod-spsc | MB/s | sleep | 64 KiB | 80.0 | no pipe | no ceiling in this run | - |");
+        assertThat(md).contains("| java | kmod-spsc | MB/s | sleep | 64 KiB | 80.0 | no pipe | no ceiling in this run"
+                + " | - |");
         assertThat(md).contains("| java | shm | rtt p50 | spin | 1 B | 3.0 µs | - | 30.00x cacheline | 1.50x |");
     }
 
@@ -163,9 +165,11 @@ class ReportTest {
         run.results.add(rec("java", "kmod-mutex", "throughput", "wait", "sleep", "chunk_bytes", 65536L,
                 "mb_per_s", 300.0, "mb_per_s_min", 299.0, "mb_per_s_max", 301.0, "noisy", false));
         run.results.add(rec("java", "shm", "rtt", "wait", "spin", "count", 10L, "p50_ns", 1000L, "p50_ns_min", 900L,
-                "p50_ns_max", 1500L, "noisy", true, "p90_ns", 1500L, "p99_ns", 3000L, "p999_ns", 8000L, "max_ns", 9000L));
+                "p50_ns_max", 1500L, "noisy", true, "p90_ns", 1500L, "p99_ns", 3000L, "p999_ns", 8000L,
+                "max_ns", 9000L));
         run.results.add(rec("java", "shm", "rtt", "wait", "sleep", "count", 10L, "p50_ns", 5000L, "p50_ns_min", 4900L,
-                "p50_ns_max", 5100L, "noisy", false, "p90_ns", 6000L, "p99_ns", 7000L, "p999_ns", 8000L, "max_ns", 9000L));
+                "p50_ns_max", 5100L, "noisy", false, "p90_ns", 6000L, "p99_ns", 7000L, "p999_ns", 8000L,
+                "max_ns", 9000L));
         return run;
     }
 
@@ -188,7 +192,8 @@ class ReportTest {
                 .contains("| java | shm | hybrid | cross-core | 1000.0 [800.0-1200.0] **noisy** (2.00x pipe; 0.50x"
                         + " ceiling) |")
                 // an indices-only row is never compared with the ceiling
-                .contains("| c | kmod-mmap (indices only) | hybrid | cross-core | 200.0 (-; indices only, not compared) |")
+                .contains("| c | kmod-mmap (indices only) | hybrid | cross-core | 200.0 (-; indices only, not"
+                        + " compared) |")
                 .contains("| java | shm | spin | cross-core | 10 | 1.0 [0.9-1.5] **noisy** |")
                 .contains("| java | shm | rtt p50 | spin | 1 B | 1.0 µs **noisy** |")
                 .contains("| java | shm | MB/s | hybrid | 64 KiB | 1000.0 **noisy** | 2.00x pipe | 0.50x ceiling |")

@@ -64,13 +64,15 @@ class TinyRunTest {
                 .extracting(r -> r.get("wait") + "/" + r.get("count"))
                 .containsExactlyElementsOf(waits.stream().map(w -> w + "/200").toList());
         assertThat(recs.stream().filter(r -> r.get("metric").equals("throughput")))
-                .extracting(r -> r.get("chunk_bytes") + "/" + r.get("bytes") + "/" + r.get("wait") + "/" + r.get("work"))
+                .extracting(r -> r.get("chunk_bytes") + "/" + r.get("bytes") + "/" + r.get("wait") + "/"
+                        + r.get("work"))
                 .containsExactly("64/65536/" + spec.throughputWait() + "/" + FairWork.WORK,
                         "4096/65536/" + spec.throughputWait() + "/" + FairWork.WORK);
         assertThat(recs).allSatisfy(r -> assertThat(r).containsKeys("cpu_ns_per_msg_writer", "cpu_ns_per_msg_reader",
                 "cpu_pct_writer", "cpu_pct_reader", "thread_cpu_ns_per_msg_writer", "thread_cpu_ns_per_msg_reader", "count",
                 "chunk_bytes", "capacity_bytes"));
-        assertThat(recs).allSatisfy(r -> assertThat(r).containsEntry("repeats", 1L).containsKeys("spread_pct", "noisy"));
+        assertThat(recs).allSatisfy(r -> assertThat(r).containsEntry("repeats", 1L)
+                .containsKeys("spread_pct", "noisy"));
         assertThat(recs.stream().filter(r -> r.get("metric").equals("rate")))
                 .hasSize(waits.contains(BenchRunner.SLEEP) ? 4 : 2)
                 .allSatisfy(r -> assertThat((Long) r.get("count")).isPositive());
