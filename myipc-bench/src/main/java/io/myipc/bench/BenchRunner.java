@@ -85,8 +85,8 @@ public final class BenchRunner {
                 new Spec("pipe-1m", "pipe", 1 << 20, null, false, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
                 new Spec("shm", "shm", 65536, null, true, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim,"
                         + " write the chunk in place, commit -> view, fold every byte in place, release; wait"
-                        + " 'hybrid' = the library default (spins, yields, then a futex), 'sleep' = spins=0&yields=0 (futex at"
-                        + " once), 'spin' = tryRead polling"),
+                        + " 'hybrid' = the library default (spins, yields, then a futex), 'sleep' ="
+                        + " spins=0&yields=0 (futex at once), 'spin' = tryRead polling"),
                 new Spec("shm-1m", "shm", 1 << 20, null, true, "shm: the same ring with 1 MiB"),
                 new Spec("kmod-spsc", "kmod", 65536, "spsc", false, "kmod: /dev/myipcN copy mode, driver"
                         + " sync=spsc (lock-free), ring set to 64 KiB (size=); write -> read"),

@@ -65,7 +65,8 @@ public final class Env {
         // Java cannot execute CPUID; systemd-detect-virt reports "qemu" under TCG and "kvm" under KVM.
         String virt = hyperv ? command("systemd-detect-virt", "--vm") : "";
         boolean qemuHw = model.contains("QEMU") || sysVendor.contains("QEMU");
-        boolean emulated = hyperv && (virt.equals("qemu") || (qemuHw && !virt.equals("kvm") && !virt.equals("microsoft")));
+        boolean emulated = hyperv
+                && (virt.equals("qemu") || (qemuHw && !virt.equals("kvm") && !virt.equals("microsoft")));
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("frontend", "java");
         env.put("cpu_model", model);

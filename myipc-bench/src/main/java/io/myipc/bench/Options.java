@@ -50,8 +50,10 @@ public final class Options {
 
     public static final String USAGE = String.join("\n",
             "usage: mvn -pl myipc-bench -am test-compile exec:java -Dexec.args=\"[options]\"",
-            "       (after mvn install: mvn -pl myipc-bench exec:java ...; or java -cp <classpath> io.myipc.bench.BenchRunner [options])",
-            "  --transports a,b,..   of " + String.join(",", ALL_TRANSPORTS) + " (default: all; kmod* need /dev/myipc0)",
+            "       (after mvn install: mvn -pl myipc-bench exec:java ...;",
+            "        or java -cp <classpath> io.myipc.bench.BenchRunner [options])",
+            "  --transports a,b,..   of " + String.join(",", ALL_TRANSPORTS),
+            "                        (default: all; kmod* need /dev/myipc0)",
             "  --sizes 64,4KiB,..    throughput chunk sizes (default 64,4KiB,64KiB,1MiB)",
             "  --bytes N             bytes per throughput point (default 256MiB; --quick 16MiB)",
             "  --verify-bytes N      bytes per chunk size in the correctness pass (default 8MiB; --quick 1MiB)",
@@ -63,7 +65,8 @@ public final class Options {
             "  --no-rtt | --no-throughput | --no-rate   leave a measurement out",
             "  --same-core           pin both sides to one CPU (default: two different CPUs)",
             "  --quick               small counts and budgets: the whole run in about a minute",
-            "  --out DIR             output folder (default myipc-bench/target/bench under exec:java, else target/bench)",
+            "  --out DIR             output folder (default myipc-bench/target/bench under exec:java,",
+            "                        else target/bench)",
             "  --include FILE.json   merge another run's results (e.g. the C benchmark's) into the report; repeatable",
             "  --native PATH         run the C benchmark (myipc-bench/native/build/myipc-bench-c) first, with the",
             "                        same budgets and in the same environment, and merge its results",
@@ -172,7 +175,8 @@ public final class Options {
                     if (p.isBlank()) continue;
                     long n = parseLong("--rates", p.trim());
                     if (n < 0 || n > 10_000_000) {
-                        throw new IllegalArgumentException("--rates: " + p + " is not a rate from 0 (max) to 10000000 per second");
+                        throw new IllegalArgumentException("--rates: " + p + " is not a rate from 0 (max) to 10000000"
+                                + " per second");
                     }
                     r.add((int) n);
                 }
@@ -191,15 +195,19 @@ public final class Options {
                 try {
                     d = Double.parseDouble(v);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--rate-seconds needs a number of seconds like 0.5, not '" + v + "'");
+                    throw new IllegalArgumentException("--rate-seconds needs a number of seconds like 0.5, not '"
+                            + v + "'");
                 }
-                if (!(d > 0 && d <= 600)) throw new IllegalArgumentException("--rate-seconds must be in (0, 600], not " + v);
+                if (!(d > 0 && d <= 600)) {
+                    throw new IllegalArgumentException("--rate-seconds must be in (0, 600], not " + v);
+                }
                 rateSeconds = d;
             }
             case "--out" -> out = Path.of(v);
             case "--vm" -> {
                 if (!v.equals("6.1") && !v.equals("6.12")) {
-                    throw new IllegalArgumentException("--vm needs the kernel of the VM harness: 6.1 or 6.12, not '" + v + "'");
+                    throw new IllegalArgumentException("--vm needs the kernel of the VM harness: 6.1 or 6.12, not '"
+                            + v + "'");
                 }
                 vmKernel = v;
             }

@@ -2,12 +2,12 @@
  * The Java front end of the myipc benchmark (issue 5).
  *
  * <pre>
- * mvn -o -q -pl myipc-pipe,myipc-shm,myipc-kmod -am install -DskipTests         # once: the modules it measures (and the API and ring)
- * mvn -pl myipc-bench compile exec:java -Dexec.args="--quick"                   # ~25 s here; files in myipc-bench/target/bench
- * mvn -pl myipc-bench exec:java -Dexec.args="--quick --include native.json"    # merge the C benchmark's results
- * mvn -pl myipc-bench exec:java -Dexec.args="--vm 6.1 --quick"                 # everything inside the VM, driver loaded
- * mvn -pl myipc-bench exec:java -Dexec.args="--self-test"                      # correctness pass + injected corruption
- * mvn -pl myipc-bench exec:java -Dexec.args="--jmh"                            # JMH (short default; JMH args may follow)
+ * mvn -o -q -pl myipc-pipe,myipc-shm,myipc-kmod -am install -DskipTests   # once: the modules it measures
+ * mvn -pl myipc-bench compile exec:java -Dexec.args="--quick"             # files in myipc-bench/target/bench
+ * mvn -pl myipc-bench exec:java -Dexec.args="--quick --include native.json"   # merge the C benchmark's results
+ * mvn -pl myipc-bench exec:java -Dexec.args="--vm 6.1 --quick"           # inside the VM (icount), driver loaded
+ * mvn -pl myipc-bench exec:java -Dexec.args="--self-test"                # correctness pass + injected corruption
+ * mvn -pl myipc-bench exec:java -Dexec.args="--jmh"                      # JMH (short default; JMH args may follow)
  * </pre>
  *
  * <p>{@link io.myipc.bench.BenchRunner} starts one peer JVM ({@link io.myipc.bench.Peer}) and drives it over its

@@ -60,7 +60,8 @@ class ReportTest {
         Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
         assertThat(doc).containsKeys("environment", "config", "results");
         assertThat(Report.records(doc)).hasSize(5);
-        assertThat(Report.records(doc).get(4)).containsEntry("note", "a, \"quoted\" note").containsEntry("rate_achieved_per_s", 999.5);
+        assertThat(Report.records(doc).get(4)).containsEntry("note", "a, \"quoted\" note")
+                .containsEntry("rate_achieved_per_s", 999.5);
 
         List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
         assertThat(csv).hasSize(6);
@@ -84,7 +85,8 @@ class ReportTest {
     void underEmulationTheNoteIsOnTheChartAndInTheTable() throws Exception {
         BenchRunner.Run run = run(true);
         Report.writeAll(tmp, run, run.results, List.of());
-        assertThat(Files.readString(tmp.resolve("report.md"))).contains(Env.EMULATION_NOTE).contains("**TCG: ratios only.**");
+        assertThat(Files.readString(tmp.resolve("report.md"))).contains(Env.EMULATION_NOTE)
+                .contains("**TCG: ratios only.**");
         Document svg = xml(tmp.resolve("chart.svg"));
         assertThat(svg.getDocumentElement().getTextContent()).contains("only ratios within one run mean anything");
     }
@@ -99,9 +101,14 @@ class ReportTest {
                      "note": "under emulation only ratios within one run mean anything", "compiler": "gcc 12.2.0"},
                   "config": {"quick": true},
                   "results": [
-                    {"frontend": "c", "transport": "pipe", "metric": "rtt", "wait": "sleep", "placement": "cross-core", "chunk_bytes": 1, "count": 5, "p50_ns": 20000, "p90_ns": 30000, "p99_ns": 40000, "p999_ns": 50000, "max_ns": 60000, "verified": true},
-                    {"frontend": "c", "transport": "cacheline", "metric": "rtt", "wait": "spin", "placement": "cross-core", "chunk_bytes": 1, "count": 5, "p50_ns": 200, "p90_ns": 300, "p99_ns": 400, "p999_ns": 500, "max_ns": 600, "verified": true},
-                    {"frontend": "c", "transport": "ceiling", "metric": "throughput", "placement": "cross-core", "chunk_bytes": 4096,
+                    {"frontend": "c", "transport": "pipe", "metric": "rtt", "wait": "sleep", "placement": "cross-core",
+                     "chunk_bytes": 1, "count": 5, "p50_ns": 20000, "p90_ns": 30000, "p99_ns": 40000,
+                     "p999_ns": 50000, "max_ns": 60000, "verified": true},
+                    {"frontend": "c", "transport": "cacheline", "metric": "rtt", "wait": "spin",
+                     "placement": "cross-core", "chunk_bytes": 1, "count": 5, "p50_ns": 200, "p90_ns": 300,
+                     "p99_ns": 400, "p999_ns": 500, "max_ns": 600, "verified": true},
+                    {"frontend": "c", "transport": "ceiling", "metric": "throughput", "placement": "cross-core",
+                     "chunk_bytes": 4096,
                      "count": 5, "mb_per_s": 20000.0, "verified": true}
                   ]
                 }

@@ -69,18 +69,21 @@ class TinyRunTest {
                 .containsExactly("64/65536/" + spec.throughputWait() + "/" + FairWork.WORK,
                         "4096/65536/" + spec.throughputWait() + "/" + FairWork.WORK);
         assertThat(recs).allSatisfy(r -> assertThat(r).containsKeys("cpu_ns_per_msg_writer", "cpu_ns_per_msg_reader",
-                "cpu_pct_writer", "cpu_pct_reader", "thread_cpu_ns_per_msg_writer", "thread_cpu_ns_per_msg_reader", "count",
+                "cpu_pct_writer", "cpu_pct_reader", "thread_cpu_ns_per_msg_writer", "thread_cpu_ns_per_msg_reader",
+                "count",
                 "chunk_bytes", "capacity_bytes"));
         assertThat(recs).allSatisfy(r -> assertThat(r).containsEntry("repeats", 1L)
                 .containsKeys("spread_pct", "noisy"));
         assertThat(recs.stream().filter(r -> r.get("metric").equals("rate")))
                 .hasSize(waits.contains(BenchRunner.SLEEP) ? 4 : 2)
                 .allSatisfy(r -> assertThat((Long) r.get("count")).isPositive());
-        assertThat(recs.stream().filter(r -> r.get("metric").equals("rate") && r.get("rate_target_per_s").equals(1000L)))
+        assertThat(recs.stream()
+                .filter(r -> r.get("metric").equals("rate") && r.get("rate_target_per_s").equals(1000L)))
                 .allSatisfy(r -> assertThat(r.get("count")).isEqualTo(20L));
         @SuppressWarnings("unchecked")
         Map<String, Object> env = (Map<String, Object>) doc.get("environment");
-        assertThat(env).containsEntry("frontend", "java").containsKeys("java_version", "cpu_model", "emulated", "loadavg_at_start");
+        assertThat(env).containsEntry("frontend", "java")
+                .containsKeys("java_version", "cpu_model", "emulated", "loadavg_at_start");
         assertThat(out.stdout()).contains("| java | " + transport + " | spin |");
         assertThat(Files.readString(tmp.resolve("classpath.txt"))).isNotBlank();
     }
@@ -146,7 +149,8 @@ class TinyRunTest {
                 "corrupted on purpose at offset 12345 over pipe was detected");
         Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
         assertThat(Report.records(doc)).isEmpty();
-        assertThat(((Map<?, ?>) doc.get("config")).get("correctness_pass")).isEqualTo(Map.of("pipe", true, "shm", true));
+        assertThat(((Map<?, ?>) doc.get("config")).get("correctness_pass"))
+                .isEqualTo(Map.of("pipe", true, "shm", true));
     }
 
     @Test
