@@ -698,9 +698,14 @@ public final class BenchRunner {
                 sp.repeats()));
     }
 
-    /** --self-test: a run with one flipped byte must be caught by the correctness pass. */
+    /**
+     * --self-test: a run with one flipped byte must be caught by the correctness pass, and a timed run with one
+     * flipped byte by its checksum (SPEC C4).
+     */
     private void selfTestCorruption(Run run, List<Spec> todo) throws IOException {
-        if (todo.isEmpty()) return;
+        if (todo.isEmpty()) {
+            return;
+        }
         Spec s = todo.get(0);
         try (PeerProcess peer = startPeer()) {
             Transfer t = transfer(peer, s, s.throughputWait(), 4096, 64 << 10, true, 12345);
@@ -709,6 +714,16 @@ public final class BenchRunner {
             } else {
                 run.failures.add("self-test: a byte corrupted on purpose at offset 12345 over " + s.name()
                         + " was not detected (reader reported " + t.bad + ")");
+            }
+            Transfer timed = transfer(peer, s, s.throughputWait(), 4096, 64 << 10, false, 12345);
+            long want = FairWork.expectedSum(64 << 10);
+            if (timed.sum != want) {
+                progress("self-test: the byte corrupted on purpose in a timed run over " + s.name() + " failed its"
+                        + " checksum (reader sum " + Long.toUnsignedString(timed.sum) + ", expected "
+                        + Long.toUnsignedString(want) + ")");
+            } else {
+                run.failures.add("self-test: a byte corrupted on purpose in a timed run over " + s.name()
+                        + " was not caught by the checksum");
             }
         }
     }

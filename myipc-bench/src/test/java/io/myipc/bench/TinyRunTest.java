@@ -146,7 +146,8 @@ class TinyRunTest {
         Out out = run("--self-test", "--transports", "pipe,shm", "--out", tmp.toString());
         assertThat(out.rc()).as(out.stderr()).isZero();
         assertThat(out.stderr()).contains("pipe: correctness pass OK", "shm: correctness pass OK",
-                "corrupted on purpose at offset 12345 over pipe was detected");
+                "corrupted on purpose at offset 12345 over pipe was detected",
+                "corrupted on purpose in a timed run over pipe failed its checksum");
         Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
         assertThat(Report.records(doc)).isEmpty();
         assertThat(((Map<?, ?>) doc.get("config")).get("correctness_pass"))
