@@ -132,6 +132,8 @@ public final class BenchRunner {
     private String placement;
     /** What qualifies every record of the transport being measured (the driver's sync mode), or null. */
     private String transportNote;
+    /** environment.vm_mode is icount: records of spinning and of the driver's sync modes say they mean nothing. */
+    private boolean icount;
 
     BenchRunner(Options o, PrintStream log) {
         this.o = o;
@@ -261,6 +263,7 @@ public final class BenchRunner {
         }
         Run run = new Run(Env.collect(placement, myCpu == peerCpu ? List.of(myCpu) : List.of(myCpu, peerCpu)));
         boolean emulated = Boolean.TRUE.equals(run.environment.get("emulated"));
+        icount = "icount".equals(run.environment.get("vm_mode"));
         boolean scaled = scaleForEmulation(o, emulated);
         if (scaled) {
             progress("under emulation (QEMU TCG): counts and budgets scaled down as with --quick; "
@@ -469,7 +472,16 @@ public final class BenchRunner {
         r.put("metric", metric);
         if (wait != null) r.put("wait", wait);
         r.put("placement", placement);
-        if (transportNote != null) r.put("note", transportNote);
+        if (transportNote != null) {
+            r.put("note", transportNote);
+        }
+        // the instruction-counting VM serialises the vCPUs: no real spinning, no real contention (as the C records)
+        if (icount && SPIN.equals(wait)) {
+            addNote(r, "not meaningful under icount: spinning RTT (the vCPUs run one at a time)");
+        }
+        if (icount && s.sync() != null) {
+            addNote(r, "not meaningful under icount: sync-mode contention (the vCPUs run one at a time)");
+        }
         return r;
     }
 

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 /** The machine a run measured on, in the {@code environment} fields of RESULTS.md. */
 public final class Env {
     public static final String EMULATION_NOTE = "under emulation only ratios within one run mean anything";
+    /** environment.vm_mode_note under icount (the C benchmark's words). */
+    public static final String ICOUNT_NOTE = "icount: cost in guest instructions, vCPUs serialised, caches and"
+            + " coherence ignored; spin RTT and sync-mode contention are not meaningful in this mode";
 
     private Env() {
     }
@@ -81,6 +84,9 @@ public final class Env {
         String vmMode = System.getenv("MYIPC_VM_MODE");
         if (vmMode != null && !vmMode.isBlank()) {
             env.put("vm_mode", vmMode.trim()); // icount, tcg or kvm: set by tools/vm/vm in the guest (SPEC C6)
+            if (vmMode.trim().equals("icount")) {
+                env.put("vm_mode_note", ICOUNT_NOTE);
+            }
         }
         if (emulated) env.put("note", EMULATION_NOTE);
         env.put("compiler", System.getProperty("java.vm.name", "") + " " + System.getProperty("java.version", ""));
