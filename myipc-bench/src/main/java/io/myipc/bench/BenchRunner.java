@@ -212,6 +212,9 @@ public final class BenchRunner {
             all.addAll(Report.records(doc));
             log.println("included " + Report.records(doc).size() + " records from " + p);
         }
+        if (o.checkCeiling) {
+            run.failures.addAll(Report.aboveCeiling(all));
+        }
         Files.createDirectories(o.out);
         Report.writeAll(o.out, run, all, includedEnvs);
         Files.writeString(o.out.resolve("classpath.txt"), PeerProcess.classPath() + "\n");

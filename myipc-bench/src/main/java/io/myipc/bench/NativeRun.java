@@ -38,6 +38,9 @@ final class NativeRun {
             cmd.add("--repeats");
             cmd.add(String.valueOf(o.repeats));
         }
+        if (o.checkCeiling) {
+            cmd.add("--check-ceiling");
+        }
         if (o.sameCore) {
             cmd.add("--placement");
             cmd.add("same-core");

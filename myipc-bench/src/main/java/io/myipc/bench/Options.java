@@ -32,6 +32,8 @@ public final class Options {
     public String vmKernel;
     /** --no-vm: measure on this machine even when the driver is missing here (kmod: is then skipped). */
     public boolean noVm;
+    /** --check-ceiling: fail the run when a throughput median is above the C ceiling at the same chunk size. */
+    public boolean checkCeiling;
     public boolean noRtt, noThroughput, noRate;
     /** Default: system property myipc.bench.out (set by the pom for exec:java), else target/bench. */
     public Path out = Path.of(System.getProperty("myipc.bench.out", "target/bench"));
@@ -70,6 +72,8 @@ public final class Options {
             "  --include FILE.json   merge another run's results (e.g. the C benchmark's) into the report; repeatable",
             "  --native PATH         run the C benchmark (myipc-bench/native/build/myipc-bench-c) first, with the",
             "                        same budgets and in the same environment, and merge its results",
+            "  --check-ceiling       fail when a throughput median (indices-only rows excepted) is above the",
+            "                        C ceiling at the same chunk size (needs --native or an --include with it)",
             "  --self-test           tiny run of every available transport with the correctness pass only, plus",
             "                        a run with an injected corrupted byte that must be detected",
             "  --vm 6.1|6.12         run the whole comparison inside the VM harness (tools/vm/vm) with the driver",
@@ -101,6 +105,7 @@ public final class Options {
                 case "--no-throughput" -> o.noThroughput = true;
                 case "--no-rate" -> o.noRate = true;
                 case "--no-vm" -> o.noVm = true;
+                case "--check-ceiling" -> o.checkCeiling = true;
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 case "--jmh" -> {
                     o.jmh = true;

@@ -271,6 +271,31 @@ public final class Report {
         return ratio(v, lim) + " ceiling" + (v > lim ? " **ABOVE THE CEILING**" : "");
     }
 
+    /**
+     * --check-ceiling: one message per throughput median (indices-only rows and the ceiling itself excepted) above
+     * the ceiling's median at the same chunk size; a message too when the records hold no ceiling at all.
+     */
+    public static List<String> aboveCeiling(List<Map<String, Object>> all) {
+        List<String> out = new ArrayList<>();
+        if (all.stream().noneMatch(r -> "ceiling".equals(r.get("transport")) && "throughput".equals(r.get("metric")))) {
+            out.add("--check-ceiling: no ceiling records in this run (add --native with the C benchmark)");
+            return out;
+        }
+        for (Map<String, Object> r : all) {
+            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s") || indicesOnly(r)
+                    || "ceiling".equals(r.get("transport"))) {
+                continue;
+            }
+            Map<String, Object> c = ceilingOf(all, r);
+            if (c != null && num(r, "mb_per_s") > num(c, "mb_per_s")) {
+                out.add(String.format(Locale.ROOT, "%s %s at %s: %.1f MB/s is above the ceiling's %.1f MB/s",
+                        str(r, "frontend"), str(r, "transport"), sizeName((long) num(r, "chunk_bytes")),
+                        num(r, "mb_per_s"), num(c, "mb_per_s")));
+            }
+        }
+        return out;
+    }
+
     static String vsPipe(List<Map<String, Object>> all, Map<String, Object> r) {
         if (indicesOnly(r)) {
             return "-";

@@ -34,7 +34,10 @@ class NativeRunTest {
         assertThat(after(cmd, "--rates")).isEqualTo("1000,max");
         assertThat(after(cmd, "--sizes")).isEqualTo("64,4096");
         assertThat(after(cmd, "--repeats")).isEqualTo("3");
-        assertThat(NativeRun.arguments(Options.parse(), Path.of("b"), Path.of("j"))).doesNotContain("--repeats");
+        assertThat(NativeRun.arguments(Options.parse(), Path.of("b"), Path.of("j")))
+                .doesNotContain("--repeats", "--check-ceiling");
+        assertThat(NativeRun.arguments(Options.parse("--check-ceiling"), Path.of("b"), Path.of("j")))
+                .contains("--check-ceiling");
     }
 
     @Test

@@ -216,6 +216,19 @@ class ReportTest {
     }
 
     @Test
+    void checkCeilingNamesEveryMedianAboveItAndAMissingCeiling() {
+        BenchRunner.Run run = runWithCeiling(null);
+        List<Map<String, Object>> all = withCeiling(run);
+        assertThat(Report.aboveCeiling(all)).isEmpty();
+        all.add(rec("java", "shm-1m", "throughput", "wait", "hybrid", "chunk_bytes", 65536L, "mb_per_s", 3000.0));
+        all.add(rec("c", "vmsplice-null", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 9000.0,
+                "work", "indices only, no payload touched"));
+        assertThat(Report.aboveCeiling(all))
+                .containsExactly("java shm-1m at 64 KiB: 3000.0 MB/s is above the ceiling's 2000.0 MB/s");
+        assertThat(Report.aboveCeiling(run.results)).singleElement().asString().contains("no ceiling records");
+    }
+
+    @Test
     void underIcountSpinRoundTripsAndTheMutexRowAreLabelledNotPresented() throws Exception {
         BenchRunner.Run run = runWithCeiling("icount");
         String md = Report.markdown(run, withCeiling(run), List.of());
