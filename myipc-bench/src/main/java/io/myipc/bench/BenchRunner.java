@@ -31,12 +31,18 @@ public final class BenchRunner {
             + " the whole comparison inside the VM harness (tools/vm/vm) with the module loaded";
 
     /**
-     * One transport of the Java runner. {@code sync}: the driver's copy-path mode the row needs (null: any). Its C
-     * twin is in {@link TransportNames}.
+     * One transport of the Java runner. {@code sync}: the driver's copy-path mode the row needs (null: any).
+     * {@code ring}: a mapped ring (shm*, kmod-mmap*) whose wait policy the URI chooses (SPEC C3). The C benchmark
+     * names the same mechanism the same way (SPEC C1).
      */
-    record Spec(String name, String scheme, long capacity, String sync, String description) {
+    record Spec(String name, String scheme, long capacity, String sync, boolean ring, String description) {
         String uri(Path dir, String tag, int which) {
-            return switch (name) {
+            return uri(dir, tag, which, HYBRID);
+        }
+
+        /** The channel URI for a row with wait policy {@code wait}: rings sleep at once with spins=0&yields=0. */
+        String uri(Path dir, String tag, int which, String wait) {
+            String u = switch (name) {
                 case "pipe" -> "pipe:" + dir.resolve(tag + ".fifo");
                 case "pipe-1m" -> "pipe:" + dir.resolve(tag + ".fifo") + "?size=1MiB";
                 case "shm" -> "shm:" + tag + "?capacity=64KiB";
@@ -47,8 +53,25 @@ public final class BenchRunner {
                 case "kmod-mmap-1m" -> "kmod:/dev/myipc" + which + "?mode=mmap&size=1MiB";
                 default -> throw new IllegalArgumentException(name);
             };
+            return ring && wait.equals(SLEEP) ? u + SLEEP_PARAMS : u;
+        }
+
+        /** The RTT wait rows: spin and sleep for every transport, hybrid too for rings (SPEC C3). */
+        List<String> rttWaits() {
+            return ring ? List.of(SPIN, SLEEP, HYBRID) : List.of(SPIN, SLEEP);
+        }
+
+        /** The wait of the throughput rows: hybrid for rings, sleep (blocking calls) for the others. */
+        String throughputWait() {
+            return ring ? HYBRID : SLEEP;
         }
     }
+
+    static final String SPIN = "spin";
+    static final String SLEEP = "sleep";
+    static final String HYBRID = "hybrid";
+    /** The URI parameters of a ring that sleeps at once (s5-jhot: spins/yields per channel). */
+    static final String SLEEP_PARAMS = "&spins=0&yields=0";
 
     /** The devices the kmod rows use (channel a, channel b). */
     static final List<String> DEVICES = List.of("myipc0", "myipc1");
@@ -57,21 +80,23 @@ public final class BenchRunner {
 
     static {
         for (Spec s : List.of(
-                new Spec("pipe", "pipe", 65536, null, "pipe: a named FIFO, default kernel buffer (64 KiB); write -> read"
-                        + " through JNA: two copies; claim/view are copies in the API layer"),
-                new Spec("pipe-1m", "pipe", 1 << 20, null, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
-                new Spec("shm", "shm", 65536, null, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim, copy the"
-                        + " chunk in, commit -> view, release (the reader does not copy out); 'sleep' = the transport's"
-                        + " blocking read (it spins briefly, then waits on a futex)"),
-                new Spec("shm-1m", "shm", 1 << 20, null, "shm: the same ring with 1 MiB"),
-                new Spec("kmod-spsc", "kmod", 65536, "spsc", "kmod: /dev/myipcN copy mode, driver sync=spsc (lock-free),"
-                        + " ring set to 64 KiB (size=); write -> read"),
-                new Spec("kmod-mutex", "kmod", 65536, "mutex", "kmod: /dev/myipcN copy mode, driver sync=mutex (one"
-                        + " lock), ring set to 64 KiB; write -> read"),
-                new Spec("kmod-1m", "kmod", 1 << 20, "spsc", "kmod: /dev/myipcN copy mode, driver sync=spsc, ring 1 MiB"),
-                new Spec("kmod-mmap", "kmod", 65536, null, "kmod: mode=mmap, the driver's ring (64 KiB) mapped:"
-                        + " claim/commit -> view/release"),
-                new Spec("kmod-mmap-1m", "kmod", 1 << 20, null, "kmod: mode=mmap with a 1 MiB ring"))) {
+                new Spec("pipe", "pipe", 65536, null, false, "pipe: a named FIFO, default kernel buffer (64 KiB);"
+                        + " write -> read through JNA: two copies; claim/view are copies in the API layer"),
+                new Spec("pipe-1m", "pipe", 1 << 20, null, false, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
+                new Spec("shm", "shm", 65536, null, true, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim,"
+                        + " write the chunk in place, commit -> view, fold every byte in place, release; wait"
+                        + " 'hybrid' = the library default (spins, yields, then a futex), 'sleep' ="
+                        + " spins=0&yields=0 (futex at once), 'spin' = tryRead polling"),
+                new Spec("shm-1m", "shm", 1 << 20, null, true, "shm: the same ring with 1 MiB"),
+                new Spec("kmod-spsc", "kmod", 65536, "spsc", false, "kmod: /dev/myipcN copy mode, driver"
+                        + " sync=spsc (lock-free), ring set to 64 KiB (size=); write -> read"),
+                new Spec("kmod-mutex", "kmod", 65536, "mutex", false, "kmod: /dev/myipcN copy mode, driver"
+                        + " sync=mutex (one lock), ring set to 64 KiB; write -> read"),
+                new Spec("kmod-1m", "kmod", 1 << 20, "spsc", false, "kmod: /dev/myipcN copy mode, driver sync=spsc,"
+                        + " ring 1 MiB"),
+                new Spec("kmod-mmap", "kmod", 65536, null, true, "kmod: mode=mmap, the driver's ring (64 KiB)"
+                        + " mapped: claim, write in place, commit -> view, fold in place, release; waits as shm"),
+                new Spec("kmod-mmap-1m", "kmod", 1 << 20, null, true, "kmod: mode=mmap with a 1 MiB ring"))) {
             SPECS.put(s.name(), s);
         }
     }
@@ -107,6 +132,8 @@ public final class BenchRunner {
     private String placement;
     /** What qualifies every record of the transport being measured (the driver's sync mode), or null. */
     private String transportNote;
+    /** environment.vm_mode is icount: records of spinning and of the driver's sync modes say they mean nothing. */
+    private boolean icount;
 
     BenchRunner(Options o, PrintStream log) {
         this.o = o;
@@ -185,6 +212,9 @@ public final class BenchRunner {
             all.addAll(Report.records(doc));
             log.println("included " + Report.records(doc).size() + " records from " + p);
         }
+        if (o.checkCeiling) {
+            run.failures.addAll(Report.aboveCeiling(all));
+        }
         Files.createDirectories(o.out);
         Report.writeAll(o.out, run, all, includedEnvs);
         Files.writeString(o.out.resolve("classpath.txt"), PeerProcess.classPath() + "\n");
@@ -236,6 +266,7 @@ public final class BenchRunner {
         }
         Run run = new Run(Env.collect(placement, myCpu == peerCpu ? List.of(myCpu) : List.of(myCpu, peerCpu)));
         boolean emulated = Boolean.TRUE.equals(run.environment.get("emulated"));
+        icount = "icount".equals(run.environment.get("vm_mode"));
         boolean scaled = scaleForEmulation(o, emulated);
         if (scaled) {
             progress("under emulation (QEMU TCG): counts and budgets scaled down as with --quick; "
@@ -259,16 +290,27 @@ public final class BenchRunner {
         c.put("rates", o.rates);
         c.put("requested_transports", o.transports);
         c.put("units", "times in ns (System.nanoTime); 1 MB = 10^6 bytes; percentiles from HdrHistogram (3 significant"
-                + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads included)"
+                + " digits); cpu = user+sys CPU time of the whole JVM process of that side (JIT and GC threads"
+                + " included)"
                 + " / messages; rate latency counted from the intended send time");
         c.put("cpu_clock", CpuClock.source() + "; thread_cpu_*: the measuring thread alone (ThreadMXBean), without"
                 + " JIT and GC threads");
-        c.put("throughput_timing", "from the writer's first write to the arrival of the reader's 1-byte acknowledgement,"
+        c.put("throughput_timing", "from the writer's first write to the arrival of the reader's 1-byte"
+                + " acknowledgement,"
                 + " sent after its last byte");
         c.put("peer_jvm", "java " + String.join(" ", PeerProcess.JVM_OPTIONS) + " " + Peer.class.getName());
         c.put("pinning", "the measuring thread of each JVM is pinned with sched_setaffinity (runner cpu " + myCpu
                 + ", peer cpu " + peerCpu + "); other JVM threads are not");
-        c.put("spin_on_same_core", "Thread.yield() between polls when both sides share a CPU, Thread.onSpinWait() otherwise");
+        c.put("spin_on_same_core", "Thread.yield() between polls when both sides share a CPU, Thread.onSpinWait()"
+                + " otherwise");
+        c.put("repeats", o.repeats);
+        c.put("warmup_pass", "each throughput point: one untimed pass of the same bytes first (the loops get"
+                + " JIT-compiled), then the repeats; rtt/rate: the warm-up round trips before the first repeat");
+        c.put("work", "timed throughput: " + FairWork.WORK + " (writer: word k = k into its write buffer or the claimed"
+                + " ring space; reader: every byte folded into a checksum, where it lies; checked against n(n-1)/2)");
+        c.put("waits", "rtt: spin (tryRead polling), sleep (blocking; rings with spins=0&yields=0), hybrid (rings:"
+                + " the library default spins/yields then sleep); throughput: hybrid for rings, sleep for the others;"
+                + " rate: spin and sleep");
         c.put("rate_pacing", "LockSupport.parkNanos until 100-150 us before the intended send time, then spin");
         Map<String, Object> descs = new LinkedHashMap<>();
         c.put("transports", descs);
@@ -293,10 +335,8 @@ public final class BenchRunner {
             if (todo.isEmpty()) {
                 progress("nothing to measure");
             } else {
-                try (PeerProcess peer = new PeerProcess(peerCpu)) {
-                    if (peer.hello.containsKey("pin_error")) {
-                        progress("warning: peer " + peer.hello.get("pin_error").replace('_', ' '));
-                    }
+                PeerProcess peer = startPeer();
+                try {
                     for (Spec s : todo) {
                         transportNote = null;
                         if (s.sync() != null) {
@@ -310,8 +350,10 @@ public final class BenchRunner {
                             }
                             transportNote = sr.note();
                         }
-                        measure(run, peer, s);
+                        peer = measureSurvivingCrashes(run, peer, s);
                     }
+                } finally {
+                    peer.close();
                 }
             }
             if (o.selfTest) selfTestCorruption(run, todo);
@@ -320,6 +362,49 @@ public final class BenchRunner {
         }
         progress(String.format(Locale.ROOT, "measured in %.1f s", (System.nanoTime() - start) / 1e9));
         return run;
+    }
+
+    private PeerProcess startPeer() throws IOException {
+        PeerProcess peer = new PeerProcess(peerCpu, o.out.toAbsolutePath());
+        if (peer.hello.containsKey("pin_error")) {
+            progress("warning: peer " + peer.hello.get("pin_error").replace('_', ' '));
+        }
+        return peer;
+    }
+
+    /**
+     * Measures one transport; when a JVM crash (the peer's, with its hs_err file) breaks it, starts a new peer and
+     * measures the transport once more; a second crash is recorded as a failure with the hs_err head, and the run
+     * goes on with the next transport. Returns the peer to go on with.
+     */
+    private PeerProcess measureSurvivingCrashes(Run run, PeerProcess peer, Spec s) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            int before = run.results.size();
+            try {
+                measure(run, peer, s);
+                return peer;
+            } catch (IOException | RuntimeException e) {
+                String crash = peer.crash();
+                if (crash == null) {
+                    throw e;
+                }
+                while (run.results.size() > before) {
+                    run.results.remove(run.results.size() - 1);
+                }
+                peer.close();
+                PeerProcess fresh = startPeer();
+                if (attempt == 1) {
+                    progress(s.name() + ": the peer JVM crashed (" + crash.lines().findFirst().orElse("") + "); "
+                            + "measuring " + s.name() + " once more with a new peer");
+                    peer = fresh;
+                    continue;
+                }
+                String f = s.name() + ": the peer JVM crashed twice, rows not measured: " + crash;
+                run.failures.add(f);
+                progress("FAILED " + f);
+                return fresh;
+            }
+        }
     }
 
     /** Why a transport cannot be measured here, or null. */
@@ -337,6 +422,14 @@ public final class BenchRunner {
             default:
                 return null;
         }
+    }
+
+    /** For tests: why the wait row cannot be measured with this library, or null. */
+    String waitUnsupportedForTest(Spec s, String wait) {
+        if (fifoDir == null) {
+            fifoDir = Path.of(System.getProperty("java.io.tmpdir"));
+        }
+        return waitUnsupported(s, wait);
     }
 
     /** For tests: why the named transport cannot be measured here, or null. */
@@ -370,9 +463,9 @@ public final class BenchRunner {
         return KmodAdmin.holdRingSize(DEVICES.stream().map(d -> "/dev/" + d).toList(), s.capacity());
     }
 
-    private String[] uris(Spec s) {
+    private String[] uris(Spec s, String wait) {
         String tag = "myipc-bench-" + ProcessHandle.current().pid() + "-" + seq.incrementAndGet();
-        return new String[] {s.uri(fifoDir, tag + "-a", 0), s.uri(fifoDir, tag + "-b", 1)};
+        return new String[] {s.uri(fifoDir, tag + "-a", 0, wait), s.uri(fifoDir, tag + "-b", 1, wait)};
     }
 
     private Map<String, Object> record(Spec s, String metric, String wait) {
@@ -382,7 +475,16 @@ public final class BenchRunner {
         r.put("metric", metric);
         if (wait != null) r.put("wait", wait);
         r.put("placement", placement);
-        if (transportNote != null) r.put("note", transportNote);
+        if (transportNote != null) {
+            r.put("note", transportNote);
+        }
+        // the instruction-counting VM serialises the vCPUs: no real spinning, no real contention (as the C records)
+        if (icount && SPIN.equals(wait)) {
+            addNote(r, "not meaningful under icount: spinning RTT (the vCPUs run one at a time)");
+        }
+        if (icount && s.sync() != null) {
+            addNote(r, "not meaningful under icount: sync-mode contention (the vCPUs run one at a time)");
+        }
         return r;
     }
 
@@ -391,117 +493,254 @@ public final class BenchRunner {
         r.put("note", old == null ? note : old + "; " + note);
     }
 
+    /** Why the wait row {@code wait} of {@code s} cannot be measured with this library, or null. */
+    String waitUnsupported(Spec s, String wait) {
+        if (!s.ring() || !wait.equals(SLEEP)) {
+            return null;
+        }
+        String u = s.uri(fifoDir, "probe", 0, SLEEP);
+        try {
+            IpcChannels.capabilities(u);
+            return null;
+        } catch (IpcConfigException e) {
+            return "this library does not take the wait parameters " + SLEEP_PARAMS.substring(1) + " (" + u + ": "
+                    + e.getMessage() + "); the row needs the s5-jhot change";
+        }
+    }
+
+    private boolean skipWait(Run run, Spec s, String what, String wait) {
+        String why = waitUnsupported(s, wait);
+        if (why == null) {
+            return false;
+        }
+        String key = s.name() + " " + what + " " + wait;
+        run.skipped.put(key, why);
+        progress("skip " + key + ": " + why);
+        return true;
+    }
+
     private void measure(Run run, PeerProcess peer, Spec s) throws IOException {
         boolean yield = myCpu == peerCpu;
         // 1. the correctness pass, not timed
         boolean ok = true;
         for (int chunk : o.sizes) {
             long total = Math.max(o.verifyBytes, chunk);
-            Transfer t = transfer(peer, s, chunk, total, true, o.injectCorruptionAt);
+            Transfer t = transfer(peer, s, s.throughputWait(), chunk, total, true, o.injectCorruptionAt);
             if (t.bad >= 0) {
                 ok = false;
-                String f = s.name() + ": correctness pass with " + chunk + "-byte chunks found a wrong byte: " + t.detail;
+                String f = s.name() + ": correctness pass with " + chunk + "-byte chunks found a wrong byte: "
+                        + t.detail;
                 run.failures.add(f);
                 progress("CORRUPTION DETECTED " + f);
             }
         }
-        if (ok) progress(s.name() + ": correctness pass OK (" + o.sizes.size() + " chunk sizes, "
-                + Math.max(o.verifyBytes, 1) + " bytes each, every byte checked)");
+        if (ok) {
+            progress(s.name() + ": correctness pass OK (" + o.sizes.size() + " chunk sizes, "
+                    + Math.max(o.verifyBytes, 1) + " bytes each, every byte checked)");
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> verified = (Map<String, Object>) run.config.computeIfAbsent("correctness_pass",
                 k -> new LinkedHashMap<String, Object>());
         verified.put(s.name(), ok);
-        if (o.selfTest) return;
-        // 2. round trips
+        if (o.selfTest) {
+            return;
+        }
+        // 2. round trips: one warm-up, then the repeats
         if (!o.noRtt) {
-            for (String wait : List.of("spin", "sleep")) {
-                Ping p = ping(peer, s, wait, yield, o.warmup, o.rttCount, 0, 0);
-                Map<String, Object> r = record(s, "rtt", wait);
-                r.put("chunk_bytes", 1);
-                r.put("count", p.res.count());
-                r.put("capacity_bytes", s.capacity());
-                putHistogram(r, p.res.histogram());
-                putCpu(r, p.res.cpuNs(), p.peerCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
-                putThreadCpu(r, p.res.threadCpuNs(), p.peerThreadCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
-                r.put("verified", ok);
-                if (yield && wait.equals("spin")) addNote(r, "same core: Thread.yield() between polls");
+            for (String wait : s.rttWaits()) {
+                if (skipWait(run, s, "rtt", wait)) {
+                    continue;
+                }
+                List<Ping> ps = new ArrayList<>();
+                for (int i = 0; i < o.repeats; i++) {
+                    ps.add(ping(peer, s, wait, yield, i == 0 ? o.warmup : 0, o.rttCount, 0, 0));
+                }
+                Map<String, Object> r = pingRecord(s, "rtt", wait, ps, ok);
+                if (yield && wait.equals(SPIN)) {
+                    addNote(r, "same core: Thread.yield() between polls");
+                }
                 run.results.add(r);
-                progress(String.format(Locale.ROOT, "%s rtt %s: p50 %.1f us, p99 %.1f us (%d round trips)",
-                        s.name(), wait, p.res.histogram().getValueAtPercentile(50) / 1e3,
-                        p.res.histogram().getValueAtPercentile(99) / 1e3, p.res.count()));
+                progress(String.format(Locale.ROOT, "%s rtt %s: p50 %.1f us [%.1f-%.1f] over %d repeats, p99 %.1f us",
+                        s.name(), wait, Report.num(r, "p50_ns") / 1e3, Report.num(r, "p50_ns_min") / 1e3,
+                        Report.num(r, "p50_ns_max") / 1e3, o.repeats, Report.num(r, "p99_ns") / 1e3));
             }
         }
-        // 3. throughput
+        // 3. throughput: one warm-up pass with the same budget (the loops get JIT-compiled), then the repeats
         if (!o.noThroughput) {
+            String wait = s.throughputWait();
             for (int chunk : o.sizes) {
                 long total = Math.max(o.bytesPerPoint, 8L * chunk); // at least 8 chunks per point
                 total -= total % chunk;
-                Transfer t = transfer(peer, s, chunk, total, false, -1);
-                Map<String, Object> r = record(s, "throughput", "sleep");
-                r.put("chunk_bytes", chunk);
-                r.put("count", t.w.count());
-                r.put("capacity_bytes", s.capacity());
-                r.put("bytes", t.w.bytes());
-                r.put("seconds", t.w.wallNs() / 1e9);
-                r.put("mb_per_s", t.w.bytes() / (t.w.wallNs() / 1e9) / 1e6);
-                putCpu(r, t.w.cpuNs(), t.peerCpuNs, t.w.count(), t.w.wallNs(), t.peerWallNs);
-                putThreadCpu(r, t.w.threadCpuNs(), t.peerThreadCpuNs, t.w.count(), t.w.wallNs(), t.peerWallNs);
-                r.put("verified", ok);
-                r.put("api", (t.writerZeroCopy ? "claim/commit" : "write") + " -> " + (t.readerZeroCopy ? "view/release" : "read"));
-                run.results.add(r);
-                progress(String.format(Locale.ROOT, "%s throughput %d B chunks: %.1f MB/s (%d bytes)",
-                        s.name(), chunk, (double) r.get("mb_per_s"), t.w.bytes()));
+                throughputPoint(run, peer, s, wait, chunk, total, ok);
             }
         }
         // 4. fixed rates
         if (!o.noRate) {
             for (int rate : o.rates) {
-                for (String wait : List.of("spin", "sleep")) {
+                for (String wait : List.of(SPIN, SLEEP)) {
+                    if (skipWait(run, s, "rate", wait)) {
+                        continue;
+                    }
                     long count = rate > 0 ? Math.max(1, Math.round(rate * o.rateSeconds)) : 0;
-                    Ping p = ping(peer, s, wait, yield, Math.min(o.warmup, 1000), count, rate, o.rateSeconds);
-                    Map<String, Object> r = record(s, "rate", wait);
-                    r.put("chunk_bytes", 1);
-                    r.put("count", p.res.count());
-                    r.put("capacity_bytes", s.capacity());
+                    List<Ping> ps = new ArrayList<>();
+                    for (int i = 0; i < o.repeats; i++) {
+                        ps.add(ping(peer, s, wait, yield, i == 0 ? Math.min(o.warmup, 1000) : 0, count, rate,
+                                o.rateSeconds));
+                    }
+                    Map<String, Object> r = pingRecord(s, "rate", wait, ps, ok);
+                    double achieved = Spread.of(ps.stream().mapToDouble(p -> p.res.achievedPerS()).toArray()).median();
                     r.put("rate_target_per_s", rate);
-                    r.put("rate_achieved_per_s", p.res.achievedPerS());
-                    putHistogram(r, p.res.histogram());
-                    putCpu(r, p.res.cpuNs(), p.peerCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
-                putThreadCpu(r, p.res.threadCpuNs(), p.peerThreadCpuNs, p.res.count(), p.res.wallNs(), p.peerWallNs);
-                    r.put("verified", ok);
+                    r.put("rate_achieved_per_s", achieved);
+                    moveAfter(r, "capacity_bytes", "rate_target_per_s", "rate_achieved_per_s");
                     run.results.add(r);
                     progress(String.format(Locale.ROOT, "%s rate %s %s: achieved %.0f/s, p99 %.1f us, cpu %s%% / %s%%",
-                            s.name(), rate == 0 ? "max" : Integer.toString(rate), wait, p.res.achievedPerS(),
-                            p.res.histogram().getValueAtPercentile(99) / 1e3, Report.f1(Report.num(r, "cpu_pct_writer")),
+                            s.name(), rate == 0 ? "max" : Integer.toString(rate), wait, achieved,
+                            Report.num(r, "p99_ns") / 1e3, Report.f1(Report.num(r, "cpu_pct_writer")),
                             Report.f1(Report.num(r, "cpu_pct_reader"))));
                 }
             }
         }
     }
 
-    /** --self-test: a run with one flipped byte must be caught by the correctness pass. */
+    /** Puts the given keys right after {@code anchor} (so the record reads in the RESULTS.md order). */
+    private static void moveAfter(Map<String, Object> r, String anchor, String... keys) {
+        Map<String, Object> copy = new LinkedHashMap<>(r);
+        r.clear();
+        for (Map.Entry<String, Object> e : copy.entrySet()) {
+            if (List.of(keys).contains(e.getKey())) {
+                continue;
+            }
+            r.put(e.getKey(), e.getValue());
+            if (e.getKey().equals(anchor)) {
+                for (String k : keys) {
+                    if (copy.containsKey(k)) {
+                        r.put(k, copy.get(k));
+                    }
+                }
+            }
+        }
+    }
+
+    /** An rtt or rate record of the repeats: p50 the median of their p50s, the rest of all samples pooled. */
+    private Map<String, Object> pingRecord(Spec s, String metric, String wait, List<Ping> ps, boolean ok) {
+        Histogram pooled = new Histogram(1, 3_600_000_000_000L, 3);
+        double[] p50 = new double[ps.size()];
+        long count = 0, wCpu = 0, rCpu = 0, wWall = 0, rWall = 0, wT = 0, rT = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            Ping p = ps.get(i);
+            pooled.add(p.res.histogram());
+            p50[i] = p.res.histogram().getValueAtPercentile(50);
+            count += p.res.count();
+            wCpu = addKnown(wCpu, p.res.cpuNs());
+            rCpu = addKnown(rCpu, p.peerCpuNs);
+            wT = addKnown(wT, p.res.threadCpuNs());
+            rT = addKnown(rT, p.peerThreadCpuNs);
+            wWall += p.res.wallNs();
+            rWall += p.peerWallNs;
+        }
+        Spread sp = Spread.of(p50);
+        Map<String, Object> r = record(s, metric, wait);
+        r.put("chunk_bytes", 1);
+        r.put("count", count);
+        r.put("capacity_bytes", s.capacity());
+        r.put("repeats", sp.repeats());
+        r.put("min_ns", pooled.getMinValue());
+        r.put("mean_ns", pooled.getMean());
+        r.put("p50_ns", Math.round(sp.median()));
+        r.put("p50_ns_min", Math.round(sp.min()));
+        r.put("p50_ns_max", Math.round(sp.max()));
+        r.put("spread_pct", sp.spreadPct());
+        r.put("noisy", sp.noisy());
+        r.put("p90_ns", pooled.getValueAtPercentile(90));
+        r.put("p99_ns", pooled.getValueAtPercentile(99));
+        r.put("p999_ns", pooled.getValueAtPercentile(99.9));
+        r.put("max_ns", pooled.getMaxValue());
+        putCpu(r, wCpu, rCpu, count, wWall, rWall);
+        putThreadCpu(r, wT, rT, count, wWall, rWall);
+        r.put("verified", ok);
+        return r;
+    }
+
+    private static long addKnown(long sum, long v) {
+        return sum < 0 || v < 0 ? -1 : sum + v;
+    }
+
+    /** One throughput point: warm-up, repeats, each checked by its checksum; a record only when all passed. */
+    private void throughputPoint(Run run, PeerProcess peer, Spec s, String wait, int chunk, long total, boolean ok)
+            throws IOException {
+        long corrupt = o.injectCorruptionAt >= 0 ? o.injectCorruptionAt % total : -1;
+        List<Transfer> ts = new ArrayList<>();
+        for (int i = -1; i < o.repeats; i++) {
+            Transfer t = transfer(peer, s, wait, chunk, total, false, i < 0 ? -1 : corrupt);
+            long want = FairWork.expectedSum(total);
+            if (t.sum != want) {
+                String f = String.format(Locale.ROOT, "%s: timed run (%s) with %d-byte chunks: checksum mismatch,"
+                                + " reader sum %s, expected %s (n(n-1)/2 for %d words): no record written", s.name(),
+                        i < 0 ? "warm-up" : "repeat " + (i + 1), chunk, Long.toUnsignedString(t.sum),
+                        Long.toUnsignedString(want), total / 8);
+                run.failures.add(f);
+                progress("CHECKSUM FAILED " + f);
+                return;
+            }
+            if (i >= 0) {
+                ts.add(t);
+            }
+        }
+        double[] mb = ts.stream().mapToDouble(t -> t.w.bytes() / (t.w.wallNs() / 1e9) / 1e6).toArray();
+        Spread sp = Spread.of(mb);
+        Transfer med = ts.get(Spread.medianIndex(mb));
+        Map<String, Object> r = record(s, "throughput", wait);
+        r.put("chunk_bytes", chunk);
+        r.put("count", med.w.count());
+        r.put("capacity_bytes", s.capacity());
+        r.put("bytes", med.w.bytes());
+        r.put("seconds", med.w.wallNs() / 1e9);
+        r.put("repeats", sp.repeats());
+        r.put("mb_per_s", sp.median());
+        r.put("mb_per_s_min", sp.min());
+        r.put("mb_per_s_max", sp.max());
+        r.put("spread_pct", sp.spreadPct());
+        r.put("noisy", sp.noisy());
+        r.put("work", FairWork.WORK);
+        putCpu(r, med.w.cpuNs(), med.peerCpuNs, med.w.count(), med.w.wallNs(), med.peerWallNs);
+        putThreadCpu(r, med.w.threadCpuNs(), med.peerThreadCpuNs, med.w.count(), med.w.wallNs(), med.peerWallNs);
+        r.put("verified", ok);
+        r.put("api", (med.writerZeroCopy ? "claim, write in place, commit" : "fill, write") + " -> "
+                + (med.readerZeroCopy ? "view, fold in place, release" : "read, fold"));
+        run.results.add(r);
+        progress(String.format(Locale.ROOT, "%s throughput %s %d B chunks: %.1f MB/s [%.1f-%.1f]%s (%d bytes x %d)",
+                s.name(), wait, chunk, sp.median(), sp.min(), sp.max(), sp.noisy() ? " noisy" : "", med.w.bytes(),
+                sp.repeats()));
+    }
+
+    /**
+     * --self-test: a run with one flipped byte must be caught by the correctness pass, and a timed run with one
+     * flipped byte by its checksum (SPEC C4).
+     */
     private void selfTestCorruption(Run run, List<Spec> todo) throws IOException {
-        if (todo.isEmpty()) return;
+        if (todo.isEmpty()) {
+            return;
+        }
         Spec s = todo.get(0);
-        try (PeerProcess peer = new PeerProcess(peerCpu)) {
-            Transfer t = transfer(peer, s, 4096, 64 << 10, true, 12345);
+        try (PeerProcess peer = startPeer()) {
+            Transfer t = transfer(peer, s, s.throughputWait(), 4096, 64 << 10, true, 12345);
             if (t.bad == 12345) {
                 progress("self-test: the byte corrupted on purpose at offset 12345 over " + s.name() + " was detected");
             } else {
                 run.failures.add("self-test: a byte corrupted on purpose at offset 12345 over " + s.name()
                         + " was not detected (reader reported " + t.bad + ")");
             }
+            Transfer timed = transfer(peer, s, s.throughputWait(), 4096, 64 << 10, false, 12345);
+            long want = FairWork.expectedSum(64 << 10);
+            if (timed.sum != want) {
+                progress("self-test: the byte corrupted on purpose in a timed run over " + s.name() + " failed its"
+                        + " checksum (reader sum " + Long.toUnsignedString(timed.sum) + ", expected "
+                        + Long.toUnsignedString(want) + ")");
+            } else {
+                run.failures.add("self-test: a byte corrupted on purpose in a timed run over " + s.name()
+                        + " was not caught by the checksum");
+            }
         }
-    }
-
-    private static void putHistogram(Map<String, Object> r, Histogram h) {
-        r.put("min_ns", h.getMinValue());
-        r.put("mean_ns", h.getMean());
-        r.put("p50_ns", h.getValueAtPercentile(50));
-        r.put("p90_ns", h.getValueAtPercentile(90));
-        r.put("p99_ns", h.getValueAtPercentile(99));
-        r.put("p999_ns", h.getValueAtPercentile(99.9));
-        r.put("max_ns", h.getMaxValue());
     }
 
     private static void putCpu(Map<String, Object> r, long wCpu, long rCpu, long count, long wWall, long rWall) {
@@ -526,8 +765,8 @@ public final class BenchRunner {
 
     private Ping ping(PeerProcess peer, Spec s, String wait, boolean yield, int warmup, long count, int rate,
                       double seconds) throws IOException {
-        String[] u = uris(s);
-        boolean spin = wait.equals("spin");
+        String[] u = uris(s, wait);
+        boolean spin = wait.equals(SPIN);
         Measure.PingResult res;
         Map<String, String> rep;
         try (KmodAdmin.RingSizeHold sized = sizer(s)) {
@@ -547,12 +786,12 @@ public final class BenchRunner {
     }
 
     record Transfer(Measure.WriteResult w, long peerCpuNs, long peerWallNs, long bad, String detail,
-                    boolean writerZeroCopy, boolean readerZeroCopy, long peerThreadCpuNs) {
+                    boolean writerZeroCopy, boolean readerZeroCopy, long peerThreadCpuNs, long sum) {
     }
 
-    private Transfer transfer(PeerProcess peer, Spec s, int chunk, long total, boolean verify, long corruptAt)
-            throws IOException {
-        String[] u = uris(s);
+    private Transfer transfer(PeerProcess peer, Spec s, String wait, int chunk, long total, boolean verify,
+                              long corruptAt) throws IOException {
+        String[] u = uris(s, wait);
         Measure.WriteResult wr;
         boolean wzc;
         Map<String, String> rep;
@@ -572,7 +811,7 @@ public final class BenchRunner {
         String detail = rep.containsKey("detail") ? rep.get("detail").replace('_', ' ') : null;
         return new Transfer(wr, Long.parseLong(rep.get("cpu_ns")), Long.parseLong(rep.get("wall_ns")),
                 Long.parseLong(rep.get("bad")), detail, wzc, Boolean.parseBoolean(rep.get("zero_copy")),
-                Long.parseLong(rep.get("thread_cpu_ns")));
+                Long.parseLong(rep.get("thread_cpu_ns")), Long.parseUnsignedLong(rep.getOrDefault("sum", "0")));
     }
 
     /**

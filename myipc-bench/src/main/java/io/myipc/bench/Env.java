@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 /** The machine a run measured on, in the {@code environment} fields of RESULTS.md. */
 public final class Env {
     public static final String EMULATION_NOTE = "under emulation only ratios within one run mean anything";
+    /** environment.vm_mode_note under icount (the C benchmark's words). */
+    public static final String ICOUNT_NOTE = "icount: cost in guest instructions, vCPUs serialised, caches and"
+            + " coherence ignored; spin RTT and sync-mode contention are not meaningful in this mode";
 
     private Env() {
     }
@@ -65,7 +68,8 @@ public final class Env {
         // Java cannot execute CPUID; systemd-detect-virt reports "qemu" under TCG and "kvm" under KVM.
         String virt = hyperv ? command("systemd-detect-virt", "--vm") : "";
         boolean qemuHw = model.contains("QEMU") || sysVendor.contains("QEMU");
-        boolean emulated = hyperv && (virt.equals("qemu") || (qemuHw && !virt.equals("kvm") && !virt.equals("microsoft")));
+        boolean emulated = hyperv
+                && (virt.equals("qemu") || (qemuHw && !virt.equals("kvm") && !virt.equals("microsoft")));
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("frontend", "java");
         env.put("cpu_model", model);
@@ -77,6 +81,13 @@ public final class Env {
         env.put("hypervisor_detect", virt); // added by the Java runner: systemd-detect-virt --vm (no CPUID in Java)
         env.put("sys_vendor", sysVendor);
         env.put("emulated", emulated);
+        String vmMode = System.getenv("MYIPC_VM_MODE");
+        if (vmMode != null && !vmMode.isBlank()) {
+            env.put("vm_mode", vmMode.trim()); // icount, tcg or kvm: set by tools/vm/vm in the guest (SPEC C6)
+            if (vmMode.trim().equals("icount")) {
+                env.put("vm_mode_note", ICOUNT_NOTE);
+            }
+        }
         if (emulated) env.put("note", EMULATION_NOTE);
         env.put("compiler", System.getProperty("java.vm.name", "") + " " + System.getProperty("java.version", ""));
         env.put("java_version", System.getProperty("java.version", ""));

@@ -95,7 +95,8 @@ public final class Measure {
     }
 
     /** Result of the pinger. */
-    public record PingResult(Histogram histogram, long count, long cpuNs, long wallNs, double achievedPerS, long threadCpuNs) {
+    public record PingResult(Histogram histogram, long count, long cpuNs, long wallNs, double achievedPerS,
+                             long threadCpuNs) {
     }
 
     private static void roundTrip(IpcWriter out, IpcReader in, ByteBuffer one, byte b, boolean spin, boolean yield)
@@ -188,17 +189,15 @@ public final class Measure {
 
     /**
      * Writes {@code total} bytes in {@code chunk}-byte writes, then waits for the reader's 1-byte acknowledgement
-     * (so the time runs from the first write to the reader's last byte). Zero-copy transports: claim, copy the
-     * prepared chunk in (the producer's one write of its data), commit — split into claims of at most
-     * {@code maxClaimSize()}. Others: {@code write}. {@code verify}: every chunk carries the stream pattern;
-     * {@code corruptAt >= 0} flips that byte (test hook).
+     * (so the time runs from the first write to the reader's last byte). Zero-copy transports: claim, write the chunk
+     * in place, commit — split into claims of at most {@code maxClaimSize()}. Others: fill the write buffer, then
+     * {@code write}. {@code verify}: every chunk carries the correctness pattern ({@link #pattern}); otherwise (a
+     * timed run) every 8-byte word carries its sequence number ({@link FairWork}). {@code corruptAt >= 0} flips that
+     * byte after filling (test hook).
      */
     public static WriteResult write(IpcWriter w, IpcReader ack, int chunk, long total, boolean verify, long corruptAt)
             throws IOException {
-        ByteBuffer src = ByteBuffer.allocateDirect(chunk);
-        if (!verify) {
-            for (int i = 0; i < chunk; i++) src.put(i, pattern(i));
-        }
+        ByteBuffer src = FairWork.buffer(chunk);
         boolean zc = zeroCopy(w);
         int maxClaim = zc ? w.maxClaimSize() : 0;
         long tc0 = threadCpuNs();
@@ -207,23 +206,38 @@ public final class Measure {
         long off = 0, count = 0;
         while (off < total) {
             int n = (int) Math.min(chunk, total - off);
-            if (verify) {
-                for (int i = 0; i < n; i++) src.put(i, pattern(off + i));
-                if (corruptAt >= off && corruptAt < off + n) {
-                    int k = (int) (corruptAt - off);
-                    src.put(k, (byte) ~src.get(k));
-                }
-            }
             if (zc) {
                 int done = 0;
                 while (done < n) {
                     int c = Math.min(n - done, maxClaim);
                     ByteBuf b = w.claim(c);
-                    b.setBytes(0, src.duplicate().position(done).limit(done + c));
+                    long at = off + done;
+                    if (verify) {
+                        for (int i = 0; i < c; i++) {
+                            b.setByte(i, pattern(at + i));
+                        }
+                    } else {
+                        FairWork.fill(b, 0, at, c);
+                    }
+                    if (corruptAt >= at && corruptAt < at + c) {
+                        int k = (int) (corruptAt - at);
+                        b.setByte(k, ~b.getByte(k));
+                    }
                     w.commit(c);
                     done += c;
                 }
             } else {
+                if (verify) {
+                    for (int i = 0; i < n; i++) {
+                        src.put(i, pattern(off + i));
+                    }
+                } else {
+                    FairWork.fill(src, 0, off, n);
+                }
+                if (corruptAt >= off && corruptAt < off + n) {
+                    int k = (int) (corruptAt - off);
+                    src.put(k, (byte) ~src.get(k));
+                }
                 src.clear().limit(n);
                 w.write(src);
             }
@@ -240,17 +254,24 @@ public final class Measure {
         return new WriteResult(off, count, diff(cpu0, cpu1), t1 - t0, diff(tc0, tc1));
     }
 
-    /** Result of the throughput reader: {@code badOffset} is the first wrong byte, or -1. */
-    public record ReadResult(long bytes, long cpuNs, long wallNs, long badOffset, String badDetail, long threadCpuNs) {
+    /**
+     * Result of the throughput reader: {@code badOffset} is the first wrong byte of a correctness pass, or -1;
+     * {@code sum} the fold of a timed run ({@link FairWork.Fold}), 0 for a correctness pass.
+     */
+    public record ReadResult(long bytes, long cpuNs, long wallNs, long badOffset, String badDetail, long threadCpuNs,
+                             long sum) {
     }
 
     /**
      * Reads {@code total} bytes (views released whole on zero-copy transports, {@code read} into a chunk-sized
-     * buffer otherwise), checking each against the pattern when {@code verify}, then acknowledges with one byte.
+     * buffer otherwise), checking each against the pattern when {@code verify}, else folding every byte where it lies
+     * (the read buffer, or the view in place) into the checksum of {@link FairWork}; then acknowledges with one byte.
      */
-    public static ReadResult read(IpcReader r, IpcWriter ack, int chunk, long total, boolean verify) throws IOException {
+    public static ReadResult read(IpcReader r, IpcWriter ack, int chunk, long total, boolean verify)
+            throws IOException {
         boolean zc = zeroCopy(r);
-        ByteBuffer dst = zc ? null : ByteBuffer.allocateDirect(chunk);
+        ByteBuffer dst = zc ? null : FairWork.buffer(chunk);
+        FairWork.Fold fold = new FairWork.Fold();
         long off = 0, bad = -1;
         String detail = null;
         long cpu0 = -1, t0 = 0, tc0 = -1;
@@ -274,6 +295,8 @@ public final class Measure {
                             break;
                         }
                     }
+                } else if (!verify) {
+                    fold.add(v, v.readerIndex(), n);
                 }
                 r.release(n);
                 off += n;
@@ -295,6 +318,8 @@ public final class Measure {
                             break;
                         }
                     }
+                } else if (!verify) {
+                    fold.add(dst, 0, n);
                 }
                 off += n;
             }
@@ -305,6 +330,6 @@ public final class Measure {
         ByteBuffer one = ByteBuffer.allocateDirect(1);
         one.put(0, (byte) 1);
         ack.write(one);
-        return new ReadResult(off, diff(cpu0, cpu1), t1 - t0, bad, detail, diff(tc0, tc1));
+        return new ReadResult(off, diff(cpu0, cpu1), t1 - t0, bad, detail, diff(tc0, tc1), fold.sum());
     }
 }

@@ -33,6 +33,14 @@ final class NativeRun {
             cmd.add("--rates");
             cmd.add(o.rates.stream().map(r -> r == 0 ? "max" : String.valueOf(r)).collect(Collectors.joining(",")));
         }
+        if (o.given("--repeats")) {
+            // SPEC C5: both front ends take --repeats (default 5 in both)
+            cmd.add("--repeats");
+            cmd.add(String.valueOf(o.repeats));
+        }
+        if (o.checkCeiling) {
+            cmd.add("--check-ceiling");
+        }
         if (o.sameCore) {
             cmd.add("--placement");
             cmd.add("same-core");

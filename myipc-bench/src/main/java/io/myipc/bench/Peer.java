@@ -16,6 +16,7 @@ import java.time.Duration;
  * <pre>
  * ECHO spin|sleep yield|noyield uriIn uriOut             the ponger of rtt and rate runs
  * READ chunk total verify|timed uriIn uriAck             the reader of throughput and correctness runs
+ *                                                        (timed: answers the checksum of every byte, sum=)
  * QUIT
  * </pre>
  */
@@ -60,7 +61,7 @@ public final class Peer {
                             Measure.ReadResult rr = Measure.read(r, w, chunk, total, verify);
                             out.println("OK bytes=" + rr.bytes() + " cpu_ns=" + rr.cpuNs() + " wall_ns=" + rr.wallNs()
                                     + " thread_cpu_ns=" + rr.threadCpuNs()
-                                    + " bad=" + rr.badOffset()
+                                    + " bad=" + rr.badOffset() + " sum=" + Long.toUnsignedString(rr.sum())
                                     + (rr.badDetail() == null ? "" : " detail=" + rr.badDetail().replace(' ', '_'))
                                     + " zero_copy=" + Measure.zeroCopy(r));
                         }

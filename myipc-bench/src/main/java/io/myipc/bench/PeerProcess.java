@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,21 +38,27 @@ final class PeerProcess implements AutoCloseable {
     }
 
     private final Process process;
+    private final Path errorDir;
     private final Writer stdin;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final Map<String, String> hello;
 
-    PeerProcess(int cpu) throws IOException {
+    /** Starts the peer pinned to {@code cpu}; a JVM crash writes its hs_err file into {@code errorDir}. */
+    PeerProcess(int cpu, Path errorDir) throws IOException {
+        this.errorDir = errorDir;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(JVM_OPTIONS);
+        Files.createDirectories(errorDir);
+        cmd.add("-XX:ErrorFile=" + errorDir.resolve("hs_err_pid%p.log"));
         cmd.addAll(passedProperties());
         cmd.addAll(List.of("-cp", classPath(), Peer.class.getName(), Integer.toString(cpu)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         process = pb.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = r.readLine()) != null) lines.add(l);
             } catch (IOException e) {
@@ -126,11 +133,50 @@ final class PeerProcess implements AutoCloseable {
         return m;
     }
 
+    /**
+     * When the peer JVM died of a crash (an hs_err file, or a status of a fatal signal: 134 SIGABRT, 132 SIGILL,
+     * 139 SIGSEGV, 135 SIGBUS): its status and the first lines of its hs_err file; otherwise null.
+     */
+    String crash() {
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        int rc = process.exitValue();
+        Path err = errorDir.resolve("hs_err_pid" + process.pid() + ".log");
+        String head = hsErrHead(err, 10);
+        if (head == null && !List.of(132, 134, 135, 139).contains(rc)) {
+            return null;
+        }
+        return "exit status " + rc + (head == null ? " (no hs_err file)" : "; " + err + ":\n" + head);
+    }
+
+    /** The first {@code lines} lines of an hs_err file, or null when there is none. */
+    static String hsErrHead(Path file, int lines) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (var l = Files.lines(file, StandardCharsets.ISO_8859_1)) {
+            return String.join("\n", l.limit(lines).toList());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     @Override
     public void close() {
         try {
+            if (!process.isAlive()) {
+                return;
+            }
             send("QUIT");
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         } catch (IOException e) {
             process.destroyForcibly();
         } catch (InterruptedException e) {

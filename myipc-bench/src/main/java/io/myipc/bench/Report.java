@@ -27,7 +27,8 @@ public final class Report {
         } catch (IllegalArgumentException e) {
             throw new IOException(p + " is not a benchmark result file: " + e.getMessage(), e);
         }
-        if (!(o instanceof Map<?, ?> m) || !"myipc-bench/1".equals(m.get("format")) || !(m.get("results") instanceof List<?>)) {
+        if (!(o instanceof Map<?, ?> m) || !"myipc-bench/1".equals(m.get("format"))
+                || !(m.get("results") instanceof List<?>)) {
             throw new IOException(p + " is not in the myipc-bench/1 format (see myipc-bench/RESULTS.md):"
                     + " expected an object with \"format\": \"myipc-bench/1\" and a \"results\" list");
         }
@@ -63,7 +64,8 @@ public final class Report {
         Files.writeString(dir.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.csv"), csv(all), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.md"), markdown(run, all, includedEnvs), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("chart.svg"), SvgChart.render(run.environment, includedEnvs, all), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("chart.svg"), SvgChart.render(run.environment, includedEnvs, all),
+                StandardCharsets.UTF_8);
     }
 
     public static String csv(List<Map<String, Object>> all) {
@@ -131,7 +133,8 @@ public final class Report {
                 env.getOrDefault("virtualised", "?"),
                 str(env, "hypervisor_vendor").isEmpty() ? (str(env, "hypervisor_detect").isEmpty() ? ""
                         : " (" + env.get("hypervisor_detect") + ")") : " (" + env.get("hypervisor_vendor") + ")",
-                env.getOrDefault("emulated", "?"), env.getOrDefault("loadavg_at_start", "?"), env.getOrDefault("date", "?"),
+                env.getOrDefault("emulated", "?"), env.getOrDefault("loadavg_at_start", "?"),
+                env.getOrDefault("date", "?"),
                 env.getOrDefault("placement", "?"));
     }
 
@@ -157,60 +160,213 @@ public final class Report {
         return null;
     }
 
-    /** For a Java record: the C record of the same mechanism ({@link TransportNames}) and keys, else null. */
-    static Map<String, Object> cTwin(List<Map<String, Object>> all, Map<String, Object> r, String metric, String... keys) {
-        if (!"java".equals(r.get("frontend"))) return null;
-        String c = TransportNames.cOf(str(r, "transport"));
-        return c == null ? null : find(all, "c", c, metric, r, keys);
+    /** For a Java record: the C record of the same transport name (one name per mechanism) and keys, else null. */
+    static Map<String, Object> cTwin(List<Map<String, Object>> all, Map<String, Object> r, String metric,
+                                     String... keys) {
+        if (!"java".equals(r.get("frontend"))) {
+            return null;
+        }
+        return find(all, "c", str(r, "transport"), metric, r, keys);
     }
 
-    /** Ratios to the machine's limits (C cacheline / memcpy records, when included) and Java vs C per transport. */
+    /** The sentence above the tables: the work every timed throughput run does. */
+    static final String WORK_RULE = "Work rule: in every timed throughput run the writer writes every 8-byte word of"
+            + " each chunk (word k holds k) into the memory it hands over (its write buffer, or the claimed ring space)"
+            + " and the reader reads every byte where it lies (its read buffer, or the view in the ring) into a"
+            + " checksum that is checked at the end; a row labelled \"indices only\" touches no payload and is never"
+            + " compared. Figures are the median of the timed repeats after a warm-up, [min-max] beside them;"
+            + " **noisy** marks a spread (max-min)/median over 10%.";
+
+    static final String NOT_MEANINGFUL = "not meaningful under icount";
+
+    /**
+     * The mode that produced the records of each front end: {@code environment.vm_mode} (icount, tcg, kvm), else
+     * {@code tcg} when emulated, else {@code host}.
+     */
+    static Map<String, String> modes(Map<String, Object> env, List<Map<String, Object>> inc) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(str(env, "frontend"), mode(env));
+        for (Map<String, Object> e : inc) {
+            m.putIfAbsent(str(e, "frontend"), mode(e));
+        }
+        return m;
+    }
+
+    static String mode(Map<String, Object> env) {
+        String v = str(env, "vm_mode");
+        if (!v.isEmpty()) {
+            return v;
+        }
+        return Boolean.TRUE.equals(env.get("emulated")) ? "tcg" : "host";
+    }
+
+    /** "mode: icount" (one mode) or "mode: java icount, c tcg". */
+    static String modeLine(Map<String, String> modes) {
+        if (new LinkedHashSet<>(modes.values()).size() <= 1) {
+            return "mode: " + modes.values().stream().findFirst().orElse("host");
+        }
+        List<String> parts = new ArrayList<>();
+        modes.forEach((fe, m) -> parts.add(fe + " " + m));
+        return "mode: " + String.join(", ", parts);
+    }
+
+    /**
+     * Under icount (guest instructions as time, vCPUs serialised) spinning round trips and the spsc-vs-mutex
+     * contention are not shown: such records are labelled instead of presented.
+     */
+    static boolean notMeaningful(Map<String, Object> r, Map<String, String> modes) {
+        if (!"icount".equals(modes.get(str(r, "frontend")))) {
+            return false;
+        }
+        String m = str(r, "metric");
+        if ((m.equals("rtt") || m.equals("rate")) && "spin".equals(r.get("wait"))) {
+            return true;
+        }
+        return str(r, "transport").equals("kmod-mutex");
+    }
+
+    static boolean indicesOnly(Map<String, Object> r) {
+        return str(r, "work").startsWith("indices only");
+    }
+
+    static String noisy(Map<String, Object> r) {
+        return Boolean.TRUE.equals(r.get("noisy")) ? " **noisy**" : "";
+    }
+
+    /** "2461.3 [2400.0-2500.0]" (the range when the record has one). */
+    static String mbRange(Map<String, Object> r) {
+        String v = f1(num(r, "mb_per_s"));
+        if (r.containsKey("mb_per_s_min")) {
+            v += " [" + f1(num(r, "mb_per_s_min")) + "-" + f1(num(r, "mb_per_s_max")) + "]";
+        }
+        return v;
+    }
+
+    static String p50Range(Map<String, Object> r) {
+        String v = us(num(r, "p50_ns"));
+        if (r.containsKey("p50_ns_min")) {
+            v += " [" + us(num(r, "p50_ns_min")) + "-" + us(num(r, "p50_ns_max")) + "]";
+        }
+        return v;
+    }
+
+    /** The C ceiling record at the chunk size of {@code r}, or null. */
+    static Map<String, Object> ceilingOf(List<Map<String, Object>> all, Map<String, Object> r) {
+        return find(all, null, "ceiling", "throughput", r, "chunk_bytes");
+    }
+
+    /** "0.40x ceiling", "no ceiling in this run", or why there is no ratio. */
+    static String vsCeiling(List<Map<String, Object>> all, Map<String, Object> r) {
+        if (indicesOnly(r)) {
+            return "indices only, not compared";
+        }
+        if (str(r, "transport").equals("ceiling")) {
+            return "the ceiling";
+        }
+        Map<String, Object> c = ceilingOf(all, r);
+        if (c == null) {
+            return "no ceiling in this run";
+        }
+        double v = num(r, "mb_per_s"), lim = num(c, "mb_per_s");
+        return ratio(v, lim) + " ceiling" + (v > lim ? " **ABOVE THE CEILING**" : "");
+    }
+
+    /**
+     * --check-ceiling: one message per throughput median (indices-only rows and the ceiling itself excepted) above
+     * the ceiling's median at the same chunk size; a message too when the records hold no ceiling at all.
+     */
+    public static List<String> aboveCeiling(List<Map<String, Object>> all) {
+        List<String> out = new ArrayList<>();
+        if (all.stream().noneMatch(r -> "ceiling".equals(r.get("transport")) && "throughput".equals(r.get("metric")))) {
+            out.add("--check-ceiling: no ceiling records in this run (add --native with the C benchmark)");
+            return out;
+        }
+        for (Map<String, Object> r : all) {
+            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s") || indicesOnly(r)
+                    || "ceiling".equals(r.get("transport"))) {
+                continue;
+            }
+            Map<String, Object> c = ceilingOf(all, r);
+            if (c != null && num(r, "mb_per_s") > num(c, "mb_per_s")) {
+                out.add(String.format(Locale.ROOT, "%s %s at %s: %.1f MB/s is above the ceiling's %.1f MB/s",
+                        str(r, "frontend"), str(r, "transport"), sizeName((long) num(r, "chunk_bytes")),
+                        num(r, "mb_per_s"), num(c, "mb_per_s")));
+            }
+        }
+        return out;
+    }
+
+    static String vsPipe(List<Map<String, Object>> all, Map<String, Object> r) {
+        if (indicesOnly(r)) {
+            return "-";
+        }
+        Map<String, Object> p = pipeOf(all, r, "chunk_bytes", "placement");
+        return p == null ? "no pipe" : ratio(num(r, "mb_per_s"), num(p, "mb_per_s")) + " pipe";
+    }
+
+    /** Ratios to the machine's limits (C cacheline / ceiling records, when included) and Java vs C per transport. */
     static void ratios(StringBuilder sb, List<Map<String, Object>> all) {
-        ratios(sb, all, false);
+        ratios(sb, all, false, Map.of());
     }
 
-    static void ratios(StringBuilder sb, List<Map<String, Object>> all, boolean emulatedAny) {
+    static void ratios(StringBuilder sb, List<Map<String, Object>> all, boolean emulatedAny,
+                       Map<String, String> modes) {
         boolean haveC = all.stream().anyMatch(r -> "c".equals(r.get("frontend")));
         boolean haveJava = all.stream().anyMatch(r -> "java".equals(r.get("frontend")));
-        if (!haveC) return;
+        if (!haveC) {
+            return;
+        }
         Map<String, Object> floor = null;
         for (Map<String, Object> r : all) {
-            if ("cacheline".equals(r.get("transport")) && "rtt".equals(r.get("metric"))) floor = r;
+            if ("cacheline".equals(r.get("transport")) && "rtt".equals(r.get("metric"))) {
+                floor = r;
+            }
         }
-        sb.append("\n## Ratios to the limits of the machine and between the front ends\n\n");
+        sb.append("\n## Ratios to the limits of the machine and between the front ends");
+        if (!modes.isEmpty()) {
+            sb.append(" (").append(modeLine(modes)).append(')');
+        }
+        sb.append("\n\n");
         if (emulatedAny) {
-            sb.append("TCG: ratios only. These ratios are the figures of this run that mean something under"
-                    + " emulation.\n\n");
+            sb.append("Under emulation: ratios only. These ratios are the figures of this run that mean something"
+                    + " under emulation.\n\n");
         }
         sb.append("| front end | transport | metric | wait | chunk | value | vs pipe | vs limit | Java vs C |\n");
         sb.append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : all) {
             String m = str(r, "metric");
             String t = str(r, "transport");
-            if (t.equals("cacheline") || t.equals("memcpy")) continue;
+            if (t.equals("cacheline") || t.equals("ceiling")) {
+                continue;
+            }
+            if (notMeaningful(r, modes) && (m.equals("rtt") || m.equals("throughput"))) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | | | |%n", str(r, "frontend"), t,
+                        m.equals("rtt") ? "rtt p50" : "MB/s", str(r, "wait"),
+                        m.equals("rtt") ? "1 B" : sizeName((long) num(r, "chunk_bytes")), NOT_MEANINGFUL));
+                continue;
+            }
             if (m.equals("rtt")) {
                 Map<String, Object> p = pipeOf(all, r, "wait", "placement");
                 Map<String, Object> c = cTwin(all, r, "rtt", "wait", "placement");
-                sb.append(String.format(Locale.ROOT, "| %s | %s | rtt p50 | %s | 1 B | %s µs | %s | %s | %s |%n",
-                        str(r, "frontend"), t, str(r, "wait"), us(num(r, "p50_ns")),
+                sb.append(String.format(Locale.ROOT, "| %s | %s | rtt p50 | %s | 1 B | %s µs%s | %s | %s | %s |%n",
+                        str(r, "frontend"), t, str(r, "wait"), us(num(r, "p50_ns")), noisy(r),
                         p == null ? "-" : ratio(num(r, "p50_ns"), num(p, "p50_ns")),
                         floor == null ? "-" : ratio(num(r, "p50_ns"), num(floor, "p50_ns")) + " cacheline",
                         c == null ? "-" : ratio(num(r, "p50_ns"), num(c, "p50_ns"))));
             } else if (m.equals("throughput") && r.containsKey("mb_per_s")) {
-                Map<String, Object> p = pipeOf(all, r, "chunk_bytes", "placement");
-                Map<String, Object> mc = find(all, null, "memcpy", "throughput", r, "chunk_bytes");
-                Map<String, Object> c = cTwin(all, r, "throughput", "chunk_bytes", "placement");
-                sb.append(String.format(Locale.ROOT, "| %s | %s | MB/s | %s | %s | %s | %s | %s | %s |%n",
-                        str(r, "frontend"), t, str(r, "wait"), sizeName((long) num(r, "chunk_bytes")), f1(num(r, "mb_per_s")),
-                        p == null ? "-" : ratio(num(r, "mb_per_s"), num(p, "mb_per_s")),
-                        mc == null ? "-" : ratio(num(r, "mb_per_s"), num(mc, "mb_per_s")) + " memcpy",
+                Map<String, Object> c = indicesOnly(r) ? null : cTwin(all, r, "throughput", "chunk_bytes", "placement");
+                sb.append(String.format(Locale.ROOT, "| %s | %s | MB/s | %s | %s | %s%s | %s | %s | %s |%n",
+                        str(r, "frontend"), t, str(r, "wait"), sizeName((long) num(r, "chunk_bytes")),
+                        f1(num(r, "mb_per_s")), noisy(r), vsPipe(all, r), vsCeiling(all, r),
                         c == null ? "-" : ratio(num(r, "mb_per_s"), num(c, "mb_per_s"))));
             }
         }
-        if (!haveJava) return;
-        sb.append("\nJava vs C sets each Java record against the C record of the same mechanism, paired by this table"
-                + " (io.myipc.bench.TransportNames; the two front ends ran one after the other: check that both"
-                + " environments above are the same machine and load):\n\n").append(TransportNames.markdown());
+        if (!haveJava) {
+            return;
+        }
+        sb.append("\nJava vs C sets each Java record against the C record of the same transport name (one name per"
+                + " mechanism in both front ends) and wait; the two front ends ran one after the other: check that"
+                + " both environments above are the same machine and load.\n");
     }
 
     public static String markdown(BenchRunner.Run run, List<Map<String, Object>> all, List<Map<String, Object>> inc) {
@@ -220,12 +376,24 @@ public final class Report {
         for (Map<String, Object> e : inc) {
             sb.append("\nIncluded (").append(e.get("included_from")).append("): ").append(whereLine(e)).append('\n');
         }
+        Map<String, String> modes = modes(run.environment, inc);
+        String modeLine = modeLine(modes);
+        boolean icount = modes.containsValue("icount");
         boolean emulated = Boolean.TRUE.equals(run.environment.get("emulated"))
                 || inc.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
-        if (emulated) sb.append("\n**TCG: ratios only.** ").append(Env.EMULATION_NOTE).append(" (QEMU TCG software"
-                + " emulation: every absolute time is the emulator's).\n");
-        if (Boolean.TRUE.equals(run.config.get("quick")) || Boolean.TRUE.equals(run.config.get("scaled_for_emulation"))) {
-            sb.append("\nScaled-down run (").append(Boolean.TRUE.equals(run.config.get("quick")) ? "--quick" : "emulation")
+        if (icount) {
+            sb.append("\n**icount** (QEMU instruction counting, one guest instruction = 1 ns): the figures are the cost"
+                    + " in guest instructions, repeatable from run to run, like cachegrind-based performance tracking;"
+                    + " the model ignores caches and cross-core coherence and runs the vCPUs one after the other, so"
+                    + " spinning round trips and lock contention (spsc vs mutex) are " + NOT_MEANINGFUL
+                    + " and are not presented.\n");
+        } else if (emulated) {
+            sb.append("\n**TCG: ratios only.** ").append(Env.EMULATION_NOTE).append(" (QEMU TCG software"
+                    + " emulation: every absolute time is the emulator's; free-running TCG is noisy).\n");
+        }
+        boolean quick = Boolean.TRUE.equals(run.config.get("quick"));
+        if (quick || Boolean.TRUE.equals(run.config.get("scaled_for_emulation"))) {
+            sb.append("\nScaled-down run (").append(quick ? "--quick" : "emulation")
                     .append("): ").append(run.config.get("rtt_count")).append(" round trips, ")
                     .append(run.config.get("bytes_per_point")).append(" bytes per throughput point.\n");
         }
@@ -233,18 +401,26 @@ public final class Report {
         run.skipped.forEach((t, why) -> byReason.computeIfAbsent(why, k -> new ArrayList<>()).add("`" + t + "`"));
         byReason.forEach((why, ts) -> sb.append("\nNot measured: ").append(String.join(", ", ts)).append(": ")
                 .append(why).append('\n'));
+        sb.append('\n').append(WORK_RULE).append('\n');
 
         List<Map<String, Object>> rtt = all.stream().filter(r -> "rtt".equals(r.get("metric"))).toList();
         if (!rtt.isEmpty()) {
-            sb.append("\n## Round trip, 1-byte messages (µs)\n\n");
-            sb.append("| front end | transport | wait | placement | count | p50 | p90 | p99 | p99.9 | max |"
-                    + " CPU ns/msg pinger | ponger | p50 vs pipe |\n");
+            sb.append("\n## Round trip, 1-byte messages (µs), ").append(modeLine).append("\n\n");
+            sb.append("| front end | transport | wait | placement | count | p50 [min-max of repeats] | p90 | p99"
+                    + " | p99.9 | max | CPU ns/msg pinger | ponger | p50 vs pipe |\n");
             sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Map<String, Object> r : rtt) {
+                if (notMeaningful(r, modes)) {
+                    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | | | | | | | |%n",
+                            str(r, "frontend"), str(r, "transport"), str(r, "wait"), str(r, "placement"),
+                            str(r, "count"), NOT_MEANINGFUL));
+                    continue;
+                }
                 Map<String, Object> p = pipeOf(all, r, "wait", "placement");
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s%s | %s | %s | %s | %s | %s | %s"
+                                + " | %s |%n",
                         str(r, "frontend"), str(r, "transport"), str(r, "wait"), str(r, "placement"), str(r, "count"),
-                        us(num(r, "p50_ns")), us(num(r, "p90_ns")), us(num(r, "p99_ns")), us(num(r, "p999_ns")),
+                        p50Range(r), noisy(r), us(num(r, "p90_ns")), us(num(r, "p99_ns")), us(num(r, "p999_ns")),
                         us(num(r, "max_ns")), f1(num(r, "cpu_ns_per_msg_writer")), f1(num(r, "cpu_ns_per_msg_reader")),
                         p == null ? "-" : ratio(num(r, "p50_ns"), num(p, "p50_ns"))));
             }
@@ -258,18 +434,28 @@ public final class Report {
             for (Map<String, Object> r : thr) {
                 long c = (long) num(r, "chunk_bytes");
                 sizes.add(c);
-                rows.computeIfAbsent(str(r, "frontend") + "|" + str(r, "transport") + "|" + str(r, "placement"),
+                rows.computeIfAbsent(str(r, "frontend") + "|" + str(r, "transport") + "|" + str(r, "wait") + "|"
+                        + str(r, "placement") + "|" + (indicesOnly(r) ? "indices only" : ""),
                         k -> new LinkedHashMap<>()).put(c, r);
             }
-            sb.append("\n## Throughput, MB/s (1 MB = 10^6 bytes), and the ratio to the Linux pipe of the same front end\n\n");
-            sb.append("| front end | transport | placement |");
-            for (long s : sizes) sb.append(' ').append(sizeName(s)).append(" |");
-            sb.append(" API |\n|---|---|---|");
-            for (int i = 0; i < sizes.size(); i++) sb.append("---:|");
+            boolean anyCeiling = thr.stream().anyMatch(r -> "ceiling".equals(r.get("transport")));
+            sb.append("\n## Throughput, MB/s (1 MB = 10^6 bytes), ").append(modeLine).append("\n\n");
+            sb.append("Each figure: the median [min-max] of the repeats, then its ratio to the pipe of the same front"
+                    + " end and to the cross-core `ceiling` (C) at the same chunk size in this run")
+                    .append(anyCeiling ? "" : " (no ceiling in this run)").append(".\n\n");
+            sb.append("| front end | transport | wait | placement |");
+            for (long s : sizes) {
+                sb.append(' ').append(sizeName(s)).append(" |");
+            }
+            sb.append(" API |\n|---|---|---|---|");
+            for (int i = 0; i < sizes.size(); i++) {
+                sb.append("---:|");
+            }
             sb.append("---|\n");
             for (Map.Entry<String, Map<Long, Map<String, Object>>> e : rows.entrySet()) {
                 String[] k = e.getKey().split("\\|", -1);
-                sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ").append(k[2]).append(" |");
+                sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(k[4].isEmpty() ? "" : " (" + k[4] + ")")
+                        .append(" | ").append(k[2]).append(" | ").append(k[3]).append(" |");
                 String api = "";
                 for (long s : sizes) {
                     Map<String, Object> r = e.getValue().get(s);
@@ -277,22 +463,33 @@ public final class Report {
                         sb.append(" - |");
                         continue;
                     }
-                    if (api.isEmpty()) api = str(r, "api");
-                    Map<String, Object> p = pipeOf(all, r, "chunk_bytes", "placement");
-                    sb.append(' ').append(f1(num(r, "mb_per_s")));
-                    if (p != null && p != r) sb.append(" (").append(ratio(num(r, "mb_per_s"), num(p, "mb_per_s"))).append(')');
+                    if (api.isEmpty()) {
+                        api = str(r, "api");
+                    }
+                    if (notMeaningful(r, modes)) {
+                        sb.append(' ').append(NOT_MEANINGFUL).append(" |");
+                        continue;
+                    }
+                    sb.append(' ').append(mbRange(r)).append(noisy(r));
+                    if (!"ceiling".equals(r.get("transport"))) {
+                        sb.append(" (").append(vsPipe(all, r)).append("; ").append(vsCeiling(all, r)).append(')');
+                    }
                     sb.append(" |");
                 }
                 sb.append(' ').append(api).append(" |\n");
             }
-            sb.append("\nCPU time per write (ns), writer / reader:\n\n| front end | transport |");
-            for (long s : sizes) sb.append(' ').append(sizeName(s)).append(" |");
-            sb.append("\n|---|---|");
-            for (int i = 0; i < sizes.size(); i++) sb.append("---:|");
+            sb.append("\nCPU time per write (ns), writer / reader:\n\n| front end | transport | wait |");
+            for (long s : sizes) {
+                sb.append(' ').append(sizeName(s)).append(" |");
+            }
+            sb.append("\n|---|---|---|");
+            for (int i = 0; i < sizes.size(); i++) {
+                sb.append("---:|");
+            }
             sb.append('\n');
             for (Map.Entry<String, Map<Long, Map<String, Object>>> e : rows.entrySet()) {
                 String[] k = e.getKey().split("\\|", -1);
-                sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(" |");
+                sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ").append(k[2]).append(" |");
                 for (long s : sizes) {
                     Map<String, Object> r = e.getValue().get(s);
                     sb.append(r == null ? " - |" : " " + f1(num(r, "cpu_ns_per_msg_writer")) + " / "
@@ -305,28 +502,39 @@ public final class Report {
         List<Map<String, Object>> rate = all.stream().filter(r -> "rate".equals(r.get("metric"))).toList();
         if (!rate.isEmpty()) {
             sb.append("\n## Fixed message rate (latency from the intended send time, µs; CPU % of one core:"
-                    + " process, and in brackets the measuring thread alone where known)\n\n");
-            sb.append("| front end | transport | wait | target/s | achieved/s | p50 | p99 | p99.9 | max | CPU% pinger | CPU% ponger |\n");
+                    + " process, and in brackets the measuring thread alone where known), ").append(modeLine)
+                    .append("\n\n");
+            sb.append("| front end | transport | wait | target/s | achieved/s | p50 [min-max] | p99 | p99.9 | max |"
+                    + " CPU% pinger | CPU% ponger |\n");
             sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Map<String, Object> r : rate) {
                 double t = num(r, "rate_target_per_s");
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |%n",
-                        str(r, "frontend"), str(r, "transport"), str(r, "wait"), t == 0 ? "max" : String.format(Locale.ROOT, "%.0f", t),
-                        num(r, "rate_achieved_per_s"), us(num(r, "p50_ns")), us(num(r, "p99_ns")), us(num(r, "p999_ns")),
-                        us(num(r, "max_ns")), pct(r, "writer"), pct(r, "reader")));
+                String target = t == 0 ? "max" : String.format(Locale.ROOT, "%.0f", t);
+                if (notMeaningful(r, modes)) {
+                    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | | | | | | |%n",
+                            str(r, "frontend"), str(r, "transport"), str(r, "wait"), target, NOT_MEANINGFUL));
+                    continue;
+                }
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %s%s | %s | %s | %s | %s | %s |%n",
+                        str(r, "frontend"), str(r, "transport"), str(r, "wait"), target,
+                        num(r, "rate_achieved_per_s"), p50Range(r), noisy(r), us(num(r, "p99_ns")),
+                        us(num(r, "p999_ns")), us(num(r, "max_ns")), pct(r, "writer"), pct(r, "reader")));
             }
         }
-        ratios(sb, all, emulated);
-        for (String f : run.failures) sb.append("\n**FAILED:** ").append(f).append('\n');
-        boolean allVerified = all.stream().filter(r -> r.containsKey("verified")).allMatch(r -> Boolean.TRUE.equals(r.get("verified")))
-                && run.failures.isEmpty();
+        ratios(sb, all, emulated, modes);
+        for (String f : run.failures) {
+            sb.append("\n**FAILED:** ").append(f.replace("\n", "\n    ")).append('\n');
+        }
+        boolean allVerified = all.stream().filter(r -> r.containsKey("verified"))
+                .allMatch(r -> Boolean.TRUE.equals(r.get("verified"))) && run.failures.isEmpty();
         if (run.config.get("correctness_pass") instanceof Map<?, ?> cp && !cp.isEmpty()) {
             sb.append("\nCorrectness pass per transport (this run): ").append(cp).append('\n');
         }
         sb.append("\nCorrectness pass (every byte checked, separate from the timed runs): ")
                 .append(allVerified ? "passed for every transport listed" : "FAILED for some records (verified=false)")
                 .append(".\n");
-        sb.append("\nCPU = user+sys time of the whole process of that side; for Java that includes JIT and GC threads.\n");
+        sb.append("\nCPU = user+sys time of the whole process of that side; for Java that includes JIT and GC"
+                + " threads.\n");
         return sb.toString();
     }
 }

@@ -10,14 +10,22 @@ import java.util.TreeSet;
 /** A two-panel SVG chart drawn by hand: RTT percentiles per transport and throughput per chunk size, both log y. */
 public final class SvgChart {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-            "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#843c39", "#3182bd", "#e6550d"};
+        "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#843c39", "#3182bd",
+        "#e6550d"};
     private static final String[] PCT_KEYS = {"p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"};
     private static final String[] PCT_NAMES = {"p50", "p90", "p99", "p99.9", "max"};
 
     private SvgChart() {
     }
 
-    record Series(String label, boolean dashed, double[] y, String transport, boolean sleep) {
+    /** One line: medians {@code y}, and per point the min-max of the repeats ({@code lo}, {@code hi}; NaN: none). */
+    record Series(String label, boolean dashed, double[] y, double[] lo, double[] hi, String transport, boolean sleep) {
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
     }
 
     /** One color per transport name (the same for both front ends), in order of first appearance. */
@@ -43,38 +51,58 @@ public final class SvgChart {
         return out;
     }
 
-    public static String render(Map<String, Object> env, List<Map<String, Object>> incEnvs, List<Map<String, Object>> all) {
+    public static String render(Map<String, Object> env, List<Map<String, Object>> incEnvs,
+                                List<Map<String, Object>> all) {
         // latency series: one per (front end, transport, wait, placement)
+        Map<String, String> modes = Report.modes(env, incEnvs);
+        // under icount, what is not meaningful there is left out (and the header says so)
+        List<Map<String, Object>> shown = all.stream().filter(r -> !Report.notMeaningful(r, modes)).toList();
+        boolean dropped = shown.size() < all.size();
         List<Series> lat = new ArrayList<>();
-        for (Map<String, Object> r : all) {
-            if (!"rtt".equals(r.get("metric"))) continue;
+        for (Map<String, Object> r : shown) {
+            if (!"rtt".equals(r.get("metric"))) {
+                continue;
+            }
             double[] y = new double[PCT_KEYS.length];
-            for (int i = 0; i < y.length; i++) y[i] = Report.num(r, PCT_KEYS[i]);
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Report.num(r, PCT_KEYS[i]);
+            }
+            double[] lo = nans(y.length), hi = nans(y.length);
+            lo[0] = Report.num(r, "p50_ns_min");
+            hi[0] = Report.num(r, "p50_ns_max");
             lat.add(new Series(Report.str(r, "frontend") + " " + Report.str(r, "transport") + " "
                     + Report.str(r, "wait") + ("same-core".equals(r.get("placement")) ? " same-core" : ""),
-                    "c".equals(r.get("frontend")), y, Report.str(r, "transport"), "sleep".equals(r.get("wait"))));
+                    "c".equals(r.get("frontend")), y, lo, hi, Report.str(r, "transport"),
+                    !"spin".equals(r.get("wait"))));
         }
         TreeSet<Long> sizes = new TreeSet<>();
-        for (Map<String, Object> r : all) {
-            if ("throughput".equals(r.get("metric")) && r.containsKey("mb_per_s")) sizes.add((long) Report.num(r, "chunk_bytes"));
+        for (Map<String, Object> r : shown) {
+            if ("throughput".equals(r.get("metric")) && r.containsKey("mb_per_s")) {
+                sizes.add((long) Report.num(r, "chunk_bytes"));
+            }
         }
         List<Long> sizeList = new ArrayList<>(sizes);
-        Map<String, double[]> thrMap = new LinkedHashMap<>();
+        Map<String, double[][]> thrMap = new LinkedHashMap<>();
         Map<String, Boolean> thrC = new LinkedHashMap<>();
-        for (Map<String, Object> r : all) {
-            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s")) continue;
+        Map<String, String> thrT = new LinkedHashMap<>();
+        for (Map<String, Object> r : shown) {
+            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s")) {
+                continue;
+            }
             String key = Report.str(r, "frontend") + " " + Report.str(r, "transport")
+                    + (Report.indicesOnly(r) ? " (indices only)" : "")
                     + ("same-core".equals(r.get("placement")) ? " same-core" : "");
-            double[] y = thrMap.computeIfAbsent(key, k -> {
-                double[] a = new double[sizeList.size()];
-                java.util.Arrays.fill(a, Double.NaN);
-                return a;
-            });
+            double[][] y = thrMap.computeIfAbsent(key, k -> new double[][] {nans(sizeList.size()),
+                nans(sizeList.size()), nans(sizeList.size())});
             thrC.put(key, "c".equals(r.get("frontend")));
-            y[sizeList.indexOf((long) Report.num(r, "chunk_bytes"))] = Report.num(r, "mb_per_s");
+            thrT.put(key, Report.str(r, "transport"));
+            int i = sizeList.indexOf((long) Report.num(r, "chunk_bytes"));
+            y[0][i] = Report.num(r, "mb_per_s");
+            y[1][i] = Report.num(r, "mb_per_s_min");
+            y[2][i] = Report.num(r, "mb_per_s_max");
         }
         List<Series> thr = new ArrayList<>();
-        thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v, k.split(" ")[1], false)));
+        thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v[0], v[1], v[2], thrT.get(k), false)));
 
         int w = 1200, panelW = 540, panelH = 340, left1 = 70, left2 = 660;
         List<String> header = new ArrayList<>();
@@ -82,6 +110,8 @@ public final class SvgChart {
         for (Map<String, Object> e : incEnvs) header.addAll(wrap("Included: " + Report.whereLine(e), 190));
         boolean emulated = Boolean.TRUE.equals(env.get("emulated"))
                 || incEnvs.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
+        header.add("Mode: " + Report.modeLine(modes).substring("mode: ".length())
+                + (dropped ? " (spin round trips and kmod-mutex left out: " + Report.NOT_MEANINGFUL + ")" : ""));
         int top = 40 + 16 * header.size() + (emulated ? 22 : 0) + 30;
         int legendRows = Math.max((lat.size() + 1) / 2, (thr.size() + 1) / 2);
         int h = top + panelH + 60 + 16 * legendRows + 20;
@@ -90,15 +120,18 @@ public final class SvgChart {
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h, w, h));
-        sb.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
-        sb.append("<text x=\"20\" y=\"26\" font-size=\"18\" font-weight=\"bold\">myipc benchmark: round-trip latency and throughput per transport</text>\n");
+        sb.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>%n",
+                w, h));
+        sb.append("<text x=\"20\" y=\"26\" font-size=\"18\" font-weight=\"bold\">myipc benchmark: round-trip latency"
+                + " and throughput per transport</text>\n");
         int y = 46;
         for (String l : header) {
             sb.append(text(20, y, 11, "#333", l));
             y += 16;
         }
         if (emulated) {
-            sb.append(text(20, y + 4, 14, "#b00000", "Under emulation (QEMU TCG) only ratios within one run mean anything."));
+            sb.append(text(20, y + 4, 14, "#b00000",
+                    "Under emulation (QEMU TCG) only ratios within one run mean anything."));
             y += 22;
         }
         int py = top;
@@ -107,9 +140,11 @@ public final class SvgChart {
                 List.of(PCT_NAMES), lat, true, palette);
         List<String> sizeNames = new ArrayList<>();
         for (long s : sizeList) sizeNames.add(Report.sizeName(s));
-        panel(sb, left2, py, panelW, panelH, "Throughput, MB/s = 10^6 bytes/s (log scale)", "MB/s", sizeNames, thr, false, palette);
-        sb.append(text(20, h - 8, 10, "#666", "One color per transport. Solid lines: Java front end; dashed: C front end. Round trip: dots = spinning, squares"
-                + " and thin lines = sleeping. Every figure was measured in the run(s) named above."));
+        panel(sb, left2, py, panelW, panelH, "Throughput, MB/s = 10^6 bytes/s (log scale)", "MB/s", sizeNames, thr,
+                false, palette);
+        sb.append(text(20, h - 8, 10, "#666", "One color per transport. Solid lines: Java front end; dashed: C front"
+                + " end. Points: medians of the repeats,"
+                + " whiskers: their min-max. Round trip: dots = spinning, squares and thin lines = sleep/hybrid."));
         sb.append("</svg>\n");
         return sb.toString();
     }
@@ -119,7 +154,8 @@ public final class SvgChart {
     }
 
     private static String text(double x, double y, int size, String color, String s) {
-        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" fill=\"%s\">%s</text>%n", x, y, size, color, esc(s));
+        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" fill=\"%s\">%s</text>%n", x, y,
+                size, color, esc(s));
     }
 
     private static String fmtNs(double ns) {
@@ -137,14 +173,16 @@ public final class SvgChart {
     private static void panel(StringBuilder sb, int x0, int y0, int pw, int ph, String title, String unit,
                               List<String> xs, List<Series> series, boolean ns, Palette palette) {
         sb.append(text(x0, y0 - 12, 14, "#000", title));
-        sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
-                x0, y0, pw, ph));
+        sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\""
+                + " stroke=\"#999\"/>%n", x0, y0, pw, ph));
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
-            for (double v : s.y()) {
-                if (v > 0 && !Double.isNaN(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+            for (double[] a : new double[][] {s.y(), s.lo(), s.hi()}) {
+                for (double v : a) {
+                    if (v > 0 && !Double.isNaN(v)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
                 }
             }
         }
@@ -159,17 +197,17 @@ public final class SvgChart {
         for (int d = dLo; d <= dHi; d++) {
             double v = Math.pow(10, d);
             double yy = ty.applyAsDouble(v);
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
-                    x0, yy, x0 + pw, yy));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>%n",
-                    x0 - 4, yy + 4, esc(ns ? fmtNs(v) : fmtMb(v))));
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\""
+                    + " stroke=\"#ddd\"/>%n", x0, yy, x0 + pw, yy));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\""
+                    + " text-anchor=\"end\">%s</text>%n", x0 - 4, yy + 4, esc(ns ? fmtNs(v) : fmtMb(v))));
         }
         int n = xs.size();
         double step = n > 1 ? (pw - 60.0) / (n - 1) : 0;
         for (int i = 0; i < n; i++) {
             double xx = x0 + 30 + i * step + (n == 1 ? pw / 2.0 - 30 : 0);
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>%n",
-                    xx, y0 + ph + 16, esc(xs.get(i))));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\""
+                    + " text-anchor=\"middle\">%s</text>%n", xx, y0 + ph + 16, esc(xs.get(i))));
         }
         int k = 0;
         for (Series s : series) {
@@ -182,18 +220,31 @@ public final class SvgChart {
                 double xx = x0 + 30 + i * step + (n == 1 ? pw / 2.0 - 30 : 0);
                 double yy = ty.applyAsDouble(v);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
+                double wlo = s.lo()[i], whi = s.hi()[i];
+                if (wlo > 0 && whi > 0) {
+                    // the min-max of the repeats: a whisker with caps
+                    double y1 = ty.applyAsDouble(wlo), y2 = ty.applyAsDouble(whi);
+                    dots.append(String.format(Locale.ROOT, "<path class=\"whisker\" d=\"M%.1f,%.1f V%.1f M%.1f,%.1f"
+                            + " H%.1f M%.1f,%.1f H%.1f\" stroke=\"%s\" stroke-width=\"1\" fill=\"none\"/>%n",
+                            xx, y1, y2, xx - 3, y1, xx + 3, xx - 3, y2, xx + 3, color));
+                }
                 String mark = s.sleep()
-                        ? String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"5\" fill=\"%s\">", xx - 2.5, yy - 2.5, color)
-                        : String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\">", xx, yy, color);
-                dots.append(mark).append(String.format(Locale.ROOT, "<title>%s %s: %s</title>%s%n", esc(s.label()), esc(xs.get(i)), esc(ns ? fmtNs(v) + " (" + Math.round(v) + " ns)"
-                                : String.format(Locale.ROOT, "%.1f MB/s", v)), s.sleep() ? "</rect>" : "</circle>"));
+                        ? String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"5\""
+                                + " fill=\"%s\">", xx - 2.5, yy - 2.5, color)
+                        : String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\">", xx, yy,
+                                color);
+                String value = ns ? fmtNs(v) + " (" + Math.round(v) + " ns)"
+                        : String.format(Locale.ROOT, "%.1f MB/s", v);
+                dots.append(mark).append(String.format(Locale.ROOT, "<title>%s %s: %s</title>%s%n", esc(s.label()),
+                        esc(xs.get(i)), esc(value), s.sleep() ? "</rect>" : "</circle>"));
             }
-            sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s points=\"%s\"/>%n",
-                    color, s.sleep() ? "0.9" : "1.8", s.dashed() ? " stroke-dasharray=\"5,3\"" : "", pts.toString().trim()));
+            String dash = s.dashed() ? " stroke-dasharray=\"5,3\"" : "";
+            sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s"
+                    + " points=\"%s\"/>%n", color, s.sleep() ? "0.9" : "1.8", dash, pts.toString().trim()));
             sb.append(dots);
             int lx = x0 + (k % 2) * (pw / 2), ly = y0 + ph + 40 + (k / 2) * 16;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
-                    lx, ly - 4, lx + 22, ly - 4, color, s.sleep() ? "1" : "2", s.dashed() ? " stroke-dasharray=\"5,3\"" : ""));
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\""
+                    + " stroke-width=\"%s\"%s/>%n", lx, ly - 4, lx + 22, ly - 4, color, s.sleep() ? "1" : "2", dash));
             sb.append(text(lx + 28, ly, 11, "#000", s.label()));
             k++;
         }

@@ -78,15 +78,45 @@ final class VmRun {
         List<String> a = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String s = args[i];
-            if (s.equals("--vm") || s.equals("--out")) {
+            if (s.equals("--vm") || s.equals("--out") || s.equals("--accel")) {
                 i++;
                 continue;
             }
-            if (s.startsWith("--vm=") || s.startsWith("--out=")) continue;
-            if (s.equals("--no-vm")) continue;
+            if (s.startsWith("--vm=") || s.startsWith("--out=") || s.startsWith("--accel=") || s.equals("--no-vm")) {
+                continue;
+            }
             a.add(s);
         }
         return a;
+    }
+
+    /** Whether the harness knows {@code --accel icount} (the s5-vm change); else icount falls back to tcg. */
+    static boolean harnessHasIcount(Path root) {
+        try {
+            return Files.readString(root.resolve("tools/vm/vm")).contains("icount");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The hs_err files in {@code dir} (the JVMs of the guest write theirs there: -XX:ErrorFile). */
+    static List<Path> hsErrFiles(Path dir) throws IOException {
+        try (var l = Files.list(dir)) {
+            return l.filter(p -> p.getFileName().toString().matches("hs_err_pid\\d+\\.log")).sorted().toList();
+        }
+    }
+
+    /** A crashed JVM: a new hs_err file, or a status of a fatal signal (134 SIGABRT, 132 SIGILL, 139 SIGSEGV). */
+    static String crash(int rc, List<Path> before, Path out) throws IOException {
+        List<Path> now = new ArrayList<>(hsErrFiles(out));
+        now.removeAll(before);
+        if (now.isEmpty() && !List.of(132, 134, 135, 139).contains(rc)) {
+            return null;
+        }
+        if (now.isEmpty()) {
+            return "exit status " + rc + " (no hs_err file)";
+        }
+        return "exit status " + rc + "; " + now.get(0) + ":\n" + PeerProcess.hsErrHead(now.get(0), 10);
     }
 
     static int run(Options o, String[] args, PrintStream log) throws IOException, InterruptedException {
@@ -94,19 +124,52 @@ final class VmRun {
         Path out = o.out.toAbsolutePath().normalize();
         Files.createDirectories(out);
         String cp = copyClassPath(out.resolve("lib"));
-        List<String> cmd = new ArrayList<>(List.of(root.resolve("tools/vm/vm").toString(), "run", "--kernel", o.vmKernel,
-                "--params", "nr_devs=2", "--results", out.toString(), "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String accel = o.accel;
+        List<String> envPrefix = new ArrayList<>();
+        if (accel.equals("icount") && !harnessHasIcount(root)) {
+            log.println("this tools/vm/vm has no --accel icount yet: running under single-threaded TCG instead"
+                    + " (MYIPC_VM_TCG_THREAD=single), labelled tcg");
+            accel = "tcg";
+            envPrefix = List.of("/usr/bin/env", "MYIPC_VM_MODE=tcg");
+        }
+        List<String> cmd = new ArrayList<>(List.of(root.resolve("tools/vm/vm").toString(), "run", "--kernel",
+                o.vmKernel, "--accel", accel, "--params", "nr_devs=2", "--results", out.toString(), "--"));
+        int head = cmd.size();
+        cmd.addAll(envPrefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:ErrorFile=" + out.resolve("hs_err_pid%p.log"));
         cmd.addAll(PeerProcess.passedProperties());
         cmd.addAll(List.of("-cp", cp, BenchRunner.class.getName()));
         cmd.addAll(guestArgs(args));
         cmd.add("--no-vm");
         cmd.add("--out");
         cmd.add(out.toString());
-        log.println("running the benchmark inside the VM (kernel " + o.vmKernel + ", driver loaded, 2 devices): "
-                + String.join(" ", cmd.subList(0, 9)) + " ... java ... BenchRunner " + String.join(" ", guestArgs(args)));
-        Process p = new ProcessBuilder(cmd).directory(root.toFile()).inheritIO().start();
-        int rc = p.waitFor();
+        log.println("running the benchmark inside the VM (kernel " + o.vmKernel + ", --accel " + accel + ", driver"
+                + " loaded, 2 devices): " + String.join(" ", cmd.subList(0, head)) + " java ... BenchRunner "
+                + String.join(" ", guestArgs(args)));
+        String crash = null;
+        int rc = 0;
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            List<Path> before = hsErrFiles(out);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).inheritIO();
+            if (accel.equals("tcg")) {
+                pb.environment().putIfAbsent("MYIPC_VM_TCG_THREAD", "single");
+            }
+            rc = pb.start().waitFor();
+            crash = rc == 0 ? null : crash(rc, before, out);
+            if (crash == null) {
+                break;
+            }
+            log.println("the JVM in the VM crashed (" + crash.lines().findFirst().orElse("") + ")"
+                    + (attempt == 1 ? "; running once more" : ""));
+        }
+        if (crash != null) {
+            Path report = out.resolve("report.md");
+            String prior = Files.isRegularFile(report) ? Files.readString(report) + "\n" : "# myipc benchmark\n\n";
+            Files.writeString(report, prior + "**FAILED:** the benchmark JVM in the VM crashed twice (retried"
+                    + " once); the head of its hs_err file:\n\n```\n" + crash + "\n```\n");
+            log.println("FAILED: the JVM in the VM crashed twice; written to " + report);
+        }
         log.println("the VM run ended with status " + rc + "; its files are in " + out);
         return rc;
     }

@@ -29,10 +29,15 @@ class NativeRunTest {
 
     @Test
     void givenRatesAndSizesFollowAndZeroIsMax() {
-        Options o = Options.parse("--rates", "1000,0", "--sizes", "64,4096");
+        Options o = Options.parse("--rates", "1000,0", "--sizes", "64,4096", "--repeats", "3");
         List<String> cmd = NativeRun.arguments(o, Path.of("b"), Path.of("j"));
         assertThat(after(cmd, "--rates")).isEqualTo("1000,max");
         assertThat(after(cmd, "--sizes")).isEqualTo("64,4096");
+        assertThat(after(cmd, "--repeats")).isEqualTo("3");
+        assertThat(NativeRun.arguments(Options.parse(), Path.of("b"), Path.of("j")))
+                .doesNotContain("--repeats", "--check-ceiling");
+        assertThat(NativeRun.arguments(Options.parse("--check-ceiling"), Path.of("b"), Path.of("j")))
+                .contains("--check-ceiling");
     }
 
     @Test

@@ -52,7 +52,8 @@ class OptionsTest {
                 .hasMessageContaining("--sizes needs a size like 65536, 64KiB or 1MiB, not '4 KB'");
         assertThatThrownBy(() -> Options.parse("--sizes", "0")).hasMessageContaining("out of range");
         assertThatThrownBy(() -> Options.parse("--bytes")).hasMessageContaining("option --bytes needs a value");
-        assertThatThrownBy(() -> Options.parse("--rtt-count", "many")).hasMessageContaining("needs a whole number, not 'many'");
+        assertThatThrownBy(() -> Options.parse("--rtt-count", "many"))
+                .hasMessageContaining("needs a whole number, not 'many'");
         assertThatThrownBy(() -> Options.parse("--rtt-count", "0")).hasMessageContaining("greater than 0");
         assertThatThrownBy(() -> Options.parse("--rates", "-5")).hasMessageContaining("0 (max)");
         assertThatThrownBy(() -> Options.parse("--rate-seconds", "soon")).hasMessageContaining("number of seconds");
@@ -63,8 +64,20 @@ class OptionsTest {
     void vmTakesAKernelAndTheGuestGetsTheOtherArguments() {
         assertThat(Options.parse("--vm", "6.12").vmKernel).isEqualTo("6.12");
         assertThatThrownBy(() -> Options.parse("--vm", "5.10")).hasMessageContaining("6.1 or 6.12, not '5.10'");
-        assertThat(VmRun.guestArgs(new String[] {"--quick", "--vm", "6.1", "--out", "x", "--out=y", "--vm=6.1", "--no-rate"}))
+        assertThat(VmRun.guestArgs(new String[] {"--quick", "--vm", "6.1", "--out", "x", "--out=y", "--vm=6.1",
+            "--no-rate", "--accel", "tcg", "--accel=kvm"}))
                 .containsExactly("--quick", "--no-rate");
+    }
+
+    @Test
+    void repeatsAccelAndChunkSizesOfWholeWords() {
+        assertThat(Options.parse().repeats).isEqualTo(5);
+        assertThat(Options.parse("--repeats", "2").repeats).isEqualTo(2);
+        assertThatThrownBy(() -> Options.parse("--repeats", "0")).hasMessageContaining("greater than 0");
+        assertThat(Options.parse().accel).isEqualTo("icount");
+        assertThat(Options.parse("--accel=kvm").accel).isEqualTo("kvm");
+        assertThatThrownBy(() -> Options.parse("--accel", "hax")).hasMessageContaining("icount, tcg, kvm, auto");
+        assertThatThrownBy(() -> Options.parse("--sizes", "100")).hasMessageContaining("not a multiple of 8");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.myipc.kmod;
 
 import io.myipc.IpcConfigException;
+import io.myipc.internal.WaitParameters;
 import io.myipc.spi.ChannelAddress;
 
 import java.util.Locale;
@@ -10,8 +11,13 @@ import java.util.Locale;
  *
  * @param path the device node, e.g. {@code /dev/myipc0}
  * @param size the ring capacity the writer sets, 0 to keep the driver's
+ * @param spins the {@code spins} parameter (mode=mmap only), or {@link WaitParameters#ABSENT}
+ * @param yields the {@code yields} parameter (mode=mmap only), or {@link WaitParameters#ABSENT}
  */
-record KmodConfig(ChannelAddress address, String path, Mode mode, long size) {
+record KmodConfig(ChannelAddress address, String path, Mode mode, long size, int spins, int yields) {
+    /** Prefix of the system properties {@code myipc.kmod.spins} and {@code myipc.kmod.yields}. */
+    static final String WAIT_PROPERTY_PREFIX = "myipc.kmod";
+
     /** How the bytes move. */
     enum Mode {
         /** {@code read(2)}/{@code write(2)}: the kernel copies once each way. */
@@ -37,6 +43,12 @@ record KmodConfig(ChannelAddress address, String path, Mode mode, long size) {
                     "copy (read/write through the driver) or mmap (the driver's ring mapped, no copy in the kernel)");
         };
         long size = a.sizeParam("size", 0, MyipcUapi.MIN_SIZE, MyipcUapi.MAX_SIZE);
-        return new KmodConfig(a, path, mode, size);
+        int spins = WaitParameters.count(a, "spins");
+        int yields = WaitParameters.count(a, "yields");
+        if (mode != Mode.MMAP && (spins != WaitParameters.ABSENT || yields != WaitParameters.ABSENT)) {
+            throw new IpcConfigException("parameters 'spins' and 'yields' of " + a.describe() + " apply only to"
+                    + " mode=mmap (mode=copy waits in the driver's read/write): add mode=mmap or remove them");
+        }
+        return new KmodConfig(a, path, mode, size, spins, yields);
     }
 }

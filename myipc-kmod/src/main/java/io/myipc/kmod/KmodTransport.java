@@ -2,6 +2,7 @@ package io.myipc.kmod;
 
 import io.myipc.Capability;
 import io.myipc.IpcConfigException;
+import io.myipc.internal.WaitParameters;
 import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.OpenContext;
 import io.myipc.spi.ReaderEnd;
@@ -29,14 +30,21 @@ import java.util.Set;
  * device is rejected before any byte moves ({@link KmodDevice}).
  */
 public final class KmodTransport implements Transport {
-    static final List<TransportParameter> PARAMETERS = List.of(
+    static final List<TransportParameter> PARAMETERS = concat(List.of(
             new TransportParameter("mode", "copy",
                     "copy: read/write through the driver; mmap: the driver's ring mapped into the process"
                             + " (the shm: ring code, no system call while streaming; the ends mix with copy ends)"),
             new TransportParameter("size", null,
                     "ring capacity in bytes like 65536 or 1MiB, " + MyipcUapi.MIN_SIZE + ".." + MyipcUapi.MAX_SIZE
                             + ", rounded up to a power of two by the driver (MYIPC_IOC_SET_SIZE); set by the writer;"
-                            + " default: the module's buf_size"));
+                            + " default: the module's buf_size")),
+            WaitParameters.parameters(KmodConfig.WAIT_PROPERTY_PREFIX, "mode=mmap only: "));
+
+    private static List<TransportParameter> concat(List<TransportParameter> a, List<TransportParameter> b) {
+        List<TransportParameter> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
 
     @Override
     public String scheme() {

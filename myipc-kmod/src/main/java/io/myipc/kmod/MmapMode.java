@@ -1,6 +1,7 @@
 package io.myipc.kmod;
 
 import io.myipc.IpcException;
+import io.myipc.internal.WaitParameters;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
@@ -39,14 +40,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class MmapMode {
     /**
-     * Spin and yield rounds before a side sleeps in the driver; system properties {@code myipc.kmod.spins} and
-     * {@code myipc.kmod.yields}. Sleeps last at most 50 ms (the ring then re-checks), so a close or an interrupt is
-     * never missed for long.
+     * The end's wait policy before it sleeps in the driver: URI {@code spins}/{@code yields}, else {@code
+     * IpcOptions.waitStrategy()}, else the system properties {@code myipc.kmod.spins}/{@code myipc.kmod.yields}, else
+     * {@link io.myipc.WaitStrategy#hybrid()}. Sleeps last at most 50 ms (the ring then re-checks), so a close or an
+     * interrupt is never missed for long.
      */
-    static final RingWaitPolicy POLICY = new RingWaitPolicy(
-            Integer.getInteger("myipc.kmod.spins", RingWaitPolicy.DEFAULT.spins()),
-            Integer.getInteger("myipc.kmod.yields", RingWaitPolicy.DEFAULT.yields()),
-            RingWaitPolicy.DEFAULT.sleepSliceNanos(), RingWaitPolicy.DEFAULT.livenessCheckNanos());
+    static RingWaitPolicy policy(KmodConfig cfg, OpenContext ctx) throws IOException {
+        return RingWaitPolicy.of(WaitParameters.resolve(cfg.spins(), cfg.yields(), ctx.options(),
+                KmodConfig.WAIT_PROPERTY_PREFIX));
+    }
+
     /** Longest pause between two looks at the peer's state word while opening. */
     private static final long RENDEZVOUS_SLICE_NANOS = 2_000_000L;
 
@@ -95,6 +98,7 @@ final class MmapMode {
     }
 
     private static Attached attach(KmodConfig cfg, RingSide side, OpenContext ctx) throws IOException {
+        RingWaitPolicy policy = policy(cfg, ctx);
         KmodDevice.checkPath(cfg);
         String what = cfg.path() + " (" + cfg.address().describe() + ")";
         ctx.checkInterrupted();
@@ -128,7 +132,7 @@ final class MmapMode {
                     continue;
                 }
                 try {
-                    ring = new SpscByteRing(mapping.control(), mapping.data(), waiter, POLICY);
+                    ring = new SpscByteRing(mapping.control(), mapping.data(), waiter, policy);
                 } catch (RingFormatException | IllegalArgumentException e) {
                     throw new IpcException("the mapped ring of " + what + " is not usable: " + e.getMessage()
                             + ". Is the loaded myipc.ko from this myipc version?");

@@ -1,17 +1,24 @@
 package io.myipc.shm;
 
 import io.myipc.IpcConfigException;
+import io.myipc.internal.WaitParameters;
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.spi.ChannelAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
-/** A parsed {@code shm:<name>?capacity=..&dir=..&mode=..} address. */
-record ShmAddress(String uri, String channel, String describe, String name, Path dir, long capacity, boolean capacityGiven, int mode) {
+/**
+ * A parsed {@code shm:<name>?capacity=..&dir=..&mode=..&spins=..&yields=..} address; {@code spins} and {@code yields}
+ * are {@link WaitParameters#ABSENT} when the URI does not give them.
+ */
+record ShmAddress(String uri, String channel, String describe, String name, Path dir, long capacity,
+        boolean capacityGiven, int mode, int spins, int yields) {
 
     static final String DEFAULT_DIR = "/dev/shm";
     static final String DIR_PROPERTY = "myipc.shm.dir";
+    /** Prefix of the system properties {@code myipc.shm.spins} and {@code myipc.shm.yields}. */
+    static final String WAIT_PROPERTY_PREFIX = "myipc.shm";
     static final long DEFAULT_CAPACITY = 1 << 20;
     static final String FILE_PREFIX = "myipc-";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -35,7 +42,9 @@ record ShmAddress(String uri, String channel, String describe, String name, Path
                     + ", or system property " + DIR_PROPERTY + ")");
         }
         int mode = a.modeParam("mode", 0600);
-        return new ShmAddress(a.uri(), a.channel(), a.describe(), name, dir, capacity, a.params().containsKey("capacity"), mode);
+        return new ShmAddress(a.uri(), a.channel(), a.describe(), name, dir, capacity,
+                a.params().containsKey("capacity"), mode, WaitParameters.count(a, "spins"),
+                WaitParameters.count(a, "yields"));
     }
 
     Path path() {

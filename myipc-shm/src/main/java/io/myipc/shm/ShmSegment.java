@@ -7,6 +7,8 @@ import static io.myipc.internal.posix.Posix.*;
 
 import io.myipc.IpcConfigException;
 import io.myipc.IpcException;
+import io.myipc.WaitStrategy;
+import io.myipc.internal.WaitParameters;
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingFormatException;
 import io.myipc.internal.ring.RingSide;
@@ -59,16 +61,6 @@ final class ShmSegment implements java.io.Closeable {
      */
     static final int FLAG_CAPACITY_REFUSED = 1;
 
-    /**
-     * Spin and yield rounds before a side sleeps; tunable with the system properties {@code
-     * myipc.shm.spins} and {@code myipc.shm.yields} (more spinning: fewer futex calls when both
-     * sides stream, more CPU burnt by a waiting side on a busy machine).
-     */
-    static final RingWaitPolicy POLICY = new RingWaitPolicy(
-            Integer.getInteger("myipc.shm.spins", RingWaitPolicy.DEFAULT.spins()),
-            Integer.getInteger("myipc.shm.yields", RingWaitPolicy.DEFAULT.yields()),
-            RingWaitPolicy.DEFAULT.sleepSliceNanos(), RingWaitPolicy.DEFAULT.livenessCheckNanos());
-
     final ShmAddress address;
     final RingSide side;
     final Path path;
@@ -77,14 +69,25 @@ final class ShmSegment implements java.io.Closeable {
     private int fd;
     private boolean closed;
 
-    private ShmSegment(ShmAddress address, RingSide side, int fd, RingMapping mapping) throws IOException {
+    private ShmSegment(ShmAddress address, RingSide side, int fd, RingMapping mapping, OpenContext ctx)
+            throws IOException {
         this.address = address;
         this.side = side;
         this.path = address.path();
         this.fd = fd;
         this.mapping = mapping;
         this.ring = new SpscByteRing(mapping.control(), mapping.data(),
-                new FutexRingWaiter(mapping.address(), mapping.control(), ProcessLiveness::isAlive), POLICY);
+                new FutexRingWaiter(mapping.address(), mapping.control(), ProcessLiveness::isAlive), policy(address, ctx));
+    }
+
+    /**
+     * The end's wait policy: URI {@code spins}/{@code yields}, else {@code IpcOptions.waitStrategy()}, else the system
+     * properties {@code myipc.shm.spins}/{@code myipc.shm.yields}, else {@link WaitStrategy#hybrid()} (more spinning:
+     * fewer futex calls when both sides stream, more CPU burnt by a waiting side on a busy machine).
+     */
+    static RingWaitPolicy policy(ShmAddress address, OpenContext ctx) throws IOException {
+        return RingWaitPolicy.of(WaitParameters.resolve(address.spins(), address.yields(), ctx.options(),
+                ShmAddress.WAIT_PROPERTY_PREFIX));
     }
 
     // ---- open ---------------------------------------------------------------------------------
@@ -104,6 +107,7 @@ final class ShmSegment implements java.io.Closeable {
     }
 
     static ShmSegment openNoRendezvous(ShmAddress address, RingSide side, OpenContext ctx) throws IOException {
+        policy(address, ctx); // a bad system property fails before any file is touched
         reclaimStale(address.dir());
         String p = address.path().toString();
         boolean exclusive = false;
@@ -249,7 +253,7 @@ final class ShmSegment implements java.io.Closeable {
             SpscByteRing.initialise(c, address.capacity(), 0);
             claim(c, m, side);
             SpscByteRing.publish(c); // release store: the header and our end record are visible first
-            ShmSegment seg = new ShmSegment(address, side, fd, m);
+            ShmSegment seg = new ShmSegment(address, side, fd, m, ctx);
             flock(fd, LOCK_UN);
             ok = true;
             return seg;
@@ -322,7 +326,7 @@ final class ShmSegment implements java.io.Closeable {
                 }
                 if (SpscByteRing.state(c, side) == END_ABSENT && SpscByteRing.ownerPid(c, side) == 0
                         && claim(c, m, side)) {
-                    ShmSegment seg = new ShmSegment(address, side, fd, m);
+                    ShmSegment seg = new ShmSegment(address, side, fd, m, ctx);
                     keep = true;
                     result[0] = seg;
                     return Outcome.ATTACHED;

@@ -2,6 +2,7 @@ package io.myipc.shm;
 
 import io.myipc.Capability;
 import io.myipc.IpcConfigException;
+import io.myipc.internal.WaitParameters;
 import io.myipc.internal.ring.RingReaderEnd;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWriterEnd;
@@ -18,19 +19,27 @@ import java.util.Set;
 
 /**
  * The {@code shm:} transport: an SPSC byte ring in a {@code /dev/shm} segment, zero-copy, waits on a
- * futex. URI: {@code shm:<name>[?capacity=1MiB&dir=/dev/shm&mode=0600]}.
+ * futex. URI: {@code shm:<name>[?capacity=1MiB&dir=/dev/shm&mode=0600&spins=200&yields=20]} ({@code spins} and
+ * {@code yields}: the end's {@link io.myipc.WaitStrategy}).
  */
 public final class ShmTransport implements Transport {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.ZERO_COPY,
             Capability.CROSS_PROCESS, Capability.PEER_DEATH_DETECTION, Capability.KERNEL_WAIT));
-    private static final List<TransportParameter> PARAMETERS = List.of(
+    private static final List<TransportParameter> PARAMETERS = concat(List.of(
             new TransportParameter("capacity", "1MiB", "ring size in bytes, " + ShmAddress.CAPACITY_RULE
                     + "; an end that gives none uses the existing segment's"),
             new TransportParameter("dir", ShmAddress.DEFAULT_DIR + " (or system property " + ShmAddress.DIR_PROPERTY + ")",
                     "directory of the segment files, on a tmpfs"),
-            new TransportParameter("mode", "0600", "octal file mode of a new segment, e.g. 0660 to share with the group"));
+            new TransportParameter("mode", "0600", "octal file mode of a new segment, e.g. 0660 to share with the group")),
+            WaitParameters.parameters(ShmAddress.WAIT_PROPERTY_PREFIX, ""));
 
     public ShmTransport() {
+    }
+
+    private static List<TransportParameter> concat(List<TransportParameter> a, List<TransportParameter> b) {
+        List<TransportParameter> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     @Override

@@ -103,14 +103,10 @@ abstract class RingHalf {
             if (timed && elapsed >= timeoutNanos) {
                 return n;
             }
-            if (round < p.spins()) {
-                round++;
-                Thread.onSpinWait();
-                continue;
-            }
-            if (round < p.spins() + p.yields()) {
-                round++;
-                Thread.yield();
+            if (p.strategy().idle(round)) {
+                if (round != Integer.MAX_VALUE) {
+                    round++;
+                }
                 continue;
             }
             // 1. read the peer's wake sequence, then announce (the volatile store keeps the read before it)

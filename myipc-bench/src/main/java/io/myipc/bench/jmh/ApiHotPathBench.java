@@ -1,0 +1,102 @@
+package io.myipc.bench.jmh;
+
+import io.myipc.IpcReader;
+import io.myipc.IpcWriter;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Every hot call of the API in one thread, on {@code pipe:} and {@code shm:}: each benchmark writes and reads back
+ * at once, so the channel never fills and never waits. With {@code -prof gc}, {@code gc.alloc.rate.norm} is the
+ * allocation per write+read pair (0 B/op is the goal); {@link RingBaselineBench} is the same work on the bare ring.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class ApiHotPathBench {
+    /** Message and claim size in bytes. */
+    private static final int SIZE = 64;
+
+    @Param({"pipe", "shm"})
+    public String transport;
+
+    private Channels.Pair ch;
+    private IpcWriter w;
+    private IpcReader r;
+    private final ByteBuffer one = ByteBuffer.allocateDirect(1);
+    private final ByteBuffer oneIn = ByteBuffer.allocateDirect(1);
+    private final ByteBuffer msg = ByteBuffer.allocateDirect(SIZE);
+
+    @Setup(Level.Trial)
+    public void open() throws Exception {
+        ch = Channels.open(Channels.uri(transport, "64KiB", 0));
+        w = ch.writer();
+        r = ch.reader();
+        for (int i = 0; i < SIZE; i++) {
+            msg.put(i, (byte) i);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws Exception {
+        ch.close();
+    }
+
+    /** write(ByteBuffer) of 1 byte, then tryRead(ByteBuffer) of it. */
+    @Benchmark
+    public int writeTryRead() throws Exception {
+        one.clear();
+        w.write(one);
+        oneIn.clear();
+        return r.tryRead(oneIn);
+    }
+
+    /** tryWrite(ByteBuffer) of 1 byte, then read(ByteBuffer) of it. */
+    @Benchmark
+    public int tryWriteRead() throws Exception {
+        one.clear();
+        w.tryWrite(one);
+        oneIn.clear();
+        return r.read(oneIn);
+    }
+
+    /** claim(64), one long written, commit; view, release. */
+    @Benchmark
+    public long claimCommitViewRelease() throws Exception {
+        ByteBuf b = w.claim(SIZE);
+        b.setLong(0, SIZE);
+        w.commit(SIZE);
+        ByteBuf v = r.view();
+        long x = v.getByte(v.readerIndex());
+        r.release(v.readableBytes());
+        return x;
+    }
+
+    /** writeMessage(ByteBuffer) of 64 bytes, then viewMessage/releaseMessage. */
+    @Benchmark
+    public int writeMessageViewMessage() throws Exception {
+        msg.clear();
+        w.writeMessage(msg);
+        ByteBuf m = r.viewMessage();
+        int n = m.readableBytes();
+        r.releaseMessage();
+        return n;
+    }
+}
