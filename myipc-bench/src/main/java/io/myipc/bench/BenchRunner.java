@@ -27,7 +27,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class BenchRunner {
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
-    static final String VM_HINT = "the driver is not loaded here (no /dev/myipc0 and /dev/myipc1): add --vm 6.1 to run"
+    static final String VM_HINT = "the driver is not loaded here (no /dev/myipc0 and /dev/myipc1): add --vm 6.12 to run"
             + " the whole comparison inside the VM harness (tools/vm/vm) with the module loaded";
 
     /**
@@ -162,9 +162,9 @@ public final class BenchRunner {
             return;
         }
         if (o.vmKernel == null && !o.noVm && !o.selfTest && VmRun.shouldUseVm(o)) {
-            System.err.println(VM_HINT.replace(": add --vm 6.1 to run", ", so this run goes into the VM harness:")
+            System.err.println(VM_HINT.replace(": add --vm 6.12 to run", ", so this run goes into the VM harness:")
                     + " (--no-vm measures here without kmod:)");
-            o.vmKernel = "6.1";
+            o.vmKernel = VmRun.defaultKernel(o.accel);
         }
         if (o.vmKernel != null) {
             int rc = VmRun.run(o, args, System.err);

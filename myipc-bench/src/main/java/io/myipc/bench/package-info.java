@@ -5,7 +5,7 @@
  * mvn -o -q -pl myipc-pipe,myipc-shm,myipc-kmod -am install -DskipTests   # once: the modules it measures
  * mvn -pl myipc-bench compile exec:java -Dexec.args="--quick"             # files in myipc-bench/target/bench
  * mvn -pl myipc-bench exec:java -Dexec.args="--quick --include native.json"   # merge the C benchmark's results
- * mvn -pl myipc-bench exec:java -Dexec.args="--vm 6.1 --quick"           # inside the VM (icount), driver loaded
+ * mvn -pl myipc-bench exec:java -Dexec.args="--vm 6.12 --quick"           # inside the VM (icount), driver loaded
  * mvn -pl myipc-bench exec:java -Dexec.args="--self-test"                # correctness pass + injected corruption
  * mvn -pl myipc-bench exec:java -Dexec.args="--jmh"                      # JMH (short default; JMH args may follow)
  * </pre>
