@@ -168,8 +168,11 @@ struct myipc_stats {
  * the end, lives until both have closed or unmapped it (as a pipe end
  * inherited by fork stays open).
  *
- * Index protocol: the producer writes data bytes, then stores tail with
- * release semantics; the consumer loads tail with acquire, reads the
+ * Index protocol: whoever lays the ring out (the kernel; for a ring in
+ * shared memory, its creator) writes the header page, then stores
+ * ready = 1 with release semantics as its last store; an end loads ready
+ * with acquire before trusting the other header words. The producer
+ * writes data bytes, then stores tail with release semantics; the consumer loads tail with acquire, reads the
  * bytes, then stores head with release; the producer loads head with
  * acquire before reusing the space. The kernel re-validates every index it
  * reads (tail - head must stay in [0, capacity], and each index may only
