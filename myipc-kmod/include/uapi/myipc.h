@@ -262,7 +262,12 @@ struct myipc_ring_header {
 	__u64 consumer_start_time;	/* 0x088 shm only; 0 here */
 };
 
-/* page 1 (producer, 0x1000) and page 2 (consumer, 0x2000) */
+/*
+ * page 1 (producer, 0x1000) and page 2 (consumer, 0x2000). The wait words
+ * are on another cache line than the index: the peer loads "sleeping"
+ * after each of its publishes, and that load should not miss because this
+ * side's index moved.
+ */
 struct myipc_ring_side {
 	__u64 index;		/* +0x000 tail (producer) / head (consumer) */
 	__u8 pad0[0x78];

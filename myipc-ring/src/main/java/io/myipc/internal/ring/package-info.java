@@ -4,7 +4,10 @@
  *
  * <p>The ring's layout, index protocol and wait/wake protocol are those of the driver's uapi header {@code
  * myipc-kmod/include/uapi/myipc.h}; {@link io.myipc.internal.ring.RingDescriptor} holds its offsets. The ring runs
- * over any memory laid out that way and knows nothing about files, futexes or ioctls:
+ * over any memory laid out that way and knows nothing about files, futexes or ioctls. Each side caches the peer's
+ * index and reloads it (acquire) only when the cache says "not enough", so the streaming path is a compare, a copy,
+ * one release store, one full fence and one load of the peer's {@code sleeping} word; an index pair outside {@code
+ * [0, capacity]} is reported as a corrupted ring rather than followed. Its parts:
  *
  * <ul>
  * <li>{@code SpscByteRing} over a direct buffer of the three control pages and one of the double-mapped data area
