@@ -117,7 +117,7 @@ int myipc_ring_alloc(struct myipc_ring *ring, u32 size)
 	ring->hdr->version = MYIPC_RING_VERSION;
 	ring->hdr->capacity = size;
 	ring->hdr->data_offset = MYIPC_RING_DATA_OFFSET;
-	/* RELEASE: the header words above before ready (RING.md, creator) */
+	/* RELEASE: the header words above before ready (uapi/myipc.h) */
 	smp_store_release(&ring->hdr->ready, 1);
 	return 0;
 

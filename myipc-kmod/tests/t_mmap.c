@@ -5,7 +5,7 @@
  * mixed copy/mmap ends, hostile writers of the shared pages, leaks).
  *
  * The user-space side of the ring below follows the protocol documented
- * in uapi/myipc.h (and myipc-shm/RING.md): release/acquire index words,
+ * in uapi/myipc.h: release/acquire index words,
  * announce + full fence + re-check before MYIPC_IOC_WAIT, and a wake only
  * when the peer announced a sleep.
  */

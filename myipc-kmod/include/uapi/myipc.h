@@ -168,8 +168,11 @@ struct myipc_stats {
  * the end, lives until both have closed or unmapped it (as a pipe end
  * inherited by fork stays open).
  *
- * Index protocol: the producer writes data bytes, then stores tail with
- * release semantics; the consumer loads tail with acquire, reads the
+ * Index protocol: whoever lays the ring out (the kernel; for a ring in
+ * shared memory, its creator) writes the header page, then stores
+ * ready = 1 with release semantics as its last store; an end loads ready
+ * with acquire before trusting the other header words. The producer
+ * writes data bytes, then stores tail with release semantics; the consumer loads tail with acquire, reads the
  * bytes, then stores head with release; the producer loads head with
  * acquire before reusing the space. The kernel re-validates every index it
  * reads (tail - head must stay in [0, capacity], and each index may only
@@ -259,7 +262,12 @@ struct myipc_ring_header {
 	__u64 consumer_start_time;	/* 0x088 shm only; 0 here */
 };
 
-/* page 1 (producer, 0x1000) and page 2 (consumer, 0x2000) */
+/*
+ * page 1 (producer, 0x1000) and page 2 (consumer, 0x2000). The wait words
+ * are on another cache line than the index: the peer loads "sleeping"
+ * after each of its publishes, and that load should not miss because this
+ * side's index moved.
+ */
 struct myipc_ring_side {
 	__u64 index;		/* +0x000 tail (producer) / head (consumer) */
 	__u8 pad0[0x78];

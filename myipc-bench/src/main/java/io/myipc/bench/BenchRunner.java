@@ -70,7 +70,7 @@ public final class BenchRunner {
     static final String SPIN = "spin";
     static final String SLEEP = "sleep";
     static final String HYBRID = "hybrid";
-    /** The URI parameters of a ring that sleeps at once (s5-jhot: spins/yields per channel). */
+    /** The URI parameters of a ring that sleeps at once (the ring transports take spins/yields per channel). */
     static final String SLEEP_PARAMS = "&spins=0&yields=0";
 
     /** The devices the kmod rows use (channel a, channel b). */
@@ -504,7 +504,7 @@ public final class BenchRunner {
             return null;
         } catch (IpcConfigException e) {
             return "this library does not take the wait parameters " + SLEEP_PARAMS.substring(1) + " (" + u + ": "
-                    + e.getMessage() + "); the row needs the s5-jhot change";
+                    + e.getMessage() + "); the row needs a library whose ring transports take spins= and yields=";
         }
     }
 

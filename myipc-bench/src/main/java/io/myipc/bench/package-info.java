@@ -1,5 +1,5 @@
 /**
- * The Java front end of the myipc benchmark (issue 5).
+ * The Java front end of the myipc benchmark.
  *
  * <pre>
  * mvn -o -q -pl myipc-pipe,myipc-shm,myipc-kmod -am install -DskipTests   # once: the modules it measures

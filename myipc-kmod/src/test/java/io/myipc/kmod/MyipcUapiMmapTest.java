@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The mmap numbers of {@link MyipcUapi} (roles, WAIT/WAKE and their flags, the ring layout) agree with {@code
- * include/uapi/myipc.h} and with {@link RingDescriptor}, whose offsets the header mirrors: gcc compiles the header and
- * prints them. Runs everywhere (no driver needed).
+ * The mmap numbers of {@link MyipcUapi} (roles, WAIT/WAKE and their flags) and the ring layout of {@link
+ * RingDescriptor} (every offset, the state values, magic and version) agree with {@code include/uapi/myipc.h}, the
+ * reference: gcc compiles the header and prints them. Runs everywhere (no driver needed).
  */
 @Timeout(120)
 class MyipcUapiMmapTest {
@@ -41,6 +41,17 @@ class MyipcUapiMmapTest {
                 "\tprintf(\"%d %d %d %zu %zu %zu\\n\", MYIPC_RING_PRODUCER_OFFSET, MYIPC_RING_CONSUMER_OFFSET,",
                 "\t       MYIPC_END_CLOSED, offsetof(struct myipc_ring_side, state),",
                 "\t       offsetof(struct myipc_ring_side, sleeping), offsetof(struct myipc_ring_side, wake_seq));",
+                "\tprintf(\"%u %d %d %d %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu\\n\", MYIPC_RING_MAGIC,",
+                "\t       MYIPC_RING_VERSION, MYIPC_RING_PAGE, MYIPC_END_OPEN,",
+                "\t       offsetof(struct myipc_ring_side, index),",
+                "\t       offsetof(struct myipc_ring_header, magic), offsetof(struct myipc_ring_header, version),",
+                "\t       offsetof(struct myipc_ring_header, capacity), offsetof(struct myipc_ring_header, data_offset),",
+                "\t       offsetof(struct myipc_ring_header, ready), offsetof(struct myipc_ring_header, flags),",
+                "\t       offsetof(struct myipc_ring_header, closed_ends),",
+                "\t       offsetof(struct myipc_ring_header, producer_pid),",
+                "\t       offsetof(struct myipc_ring_header, producer_start_time),",
+                "\t       offsetof(struct myipc_ring_header, consumer_pid),",
+                "\t       offsetof(struct myipc_ring_header, consumer_start_time));",
                 "\treturn 0;",
                 "}", ""));
         Path exe = dir.resolve("uapi_mmap");
@@ -63,5 +74,13 @@ class MyipcUapiMmapTest {
         assertThat(lines[3]).isEqualTo(RingDescriptor.PRODUCER_PAGE + " " + RingDescriptor.CONSUMER_PAGE + " "
                 + RingDescriptor.END_CLOSED + " " + RingDescriptor.STATE_IN_PAGE + " "
                 + RingDescriptor.SLEEPING_IN_PAGE + " " + RingDescriptor.WAKE_SEQ_IN_PAGE);
+        assertThat(lines[4]).isEqualTo(Integer.toUnsignedString(RingDescriptor.MAGIC) + " "
+                + RingDescriptor.LAYOUT_VERSION + " " + RingDescriptor.PAGE + " " + RingDescriptor.END_OPEN + " "
+                + RingDescriptor.INDEX_IN_PAGE + " " + RingDescriptor.MAGIC_OFFSET + " " + RingDescriptor.VERSION_OFFSET
+                + " " + RingDescriptor.CAPACITY_OFFSET + " " + RingDescriptor.DATA_OFFSET_OFFSET + " "
+                + RingDescriptor.READY_OFFSET + " " + RingDescriptor.FLAGS_OFFSET + " "
+                + RingDescriptor.CLOSED_ENDS_OFFSET + " " + RingDescriptor.PRODUCER_PID_OFFSET + " "
+                + RingDescriptor.PRODUCER_START_TIME_OFFSET + " " + RingDescriptor.CONSUMER_PID_OFFSET + " "
+                + RingDescriptor.CONSUMER_START_TIME_OFFSET);
     }
 }

@@ -4,54 +4,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The memory layout of an SPSC byte ring, described once.
+ * The offsets and sizes of the mapped SPSC byte ring, as Java constants.
  *
- * <p>The same layout is used by the {@code shm:} transport (a file in {@code /dev/shm}) and by the
- * {@code kmod:} transport in mmap mode (pages of the driver). It is mirrored, offset by offset, by
- * the C header {@code myipc-kmod/include/uapi/myipc.h}: every field has a fixed offset, every word
- * is a naturally aligned little-endian 32- or 64-bit integer, so a plain C struct describes it.
+ * <p>The layout, the index protocol and the wait/wake protocol are stated once, in the driver's uapi
+ * header {@code myipc-kmod/include/uapi/myipc.h} (section "The shared ring (mmap)": {@code struct
+ * myipc_ring_header}, {@code struct myipc_ring_side}, {@code MYIPC_RING_*}); this class holds the
+ * same numbers for the Java ring, which runs over the driver's pages ({@code kmod:} mmap mode) and
+ * over a file in {@code /dev/shm} ({@code shm:}, whose use of the "shm only" words is in {@code
+ * myipc-shm/RING.md}). Every word is a naturally aligned little-endian 32- or 64-bit integer.
+ * {@code MyipcUapiMmapTest} (module {@code myipc-kmod}) compiles the header with gcc and checks these
+ * constants against it.
  *
- * <p>Each side writes only its own page: the producer the producer page and the data pages, the
- * consumer the consumer page. A driver can therefore enforce the roles with page protections (the
- * consumer maps the producer page and the data read-only, and the other way round); the wake-up
- * protocol never writes the other side's page (see {@code myipc-shm/RING.md}).
- *
- * <pre>
- *  offset   page  what                                          written by
- *  0x0000 +------ header page --------------------------------------------------------------+
- *         | 0x000 u32 magic         0x4350494D, the bytes "MIPC"        creator               |
- *         | 0x004 u32 version       LAYOUT_VERSION                      creator               |
- *         | 0x008 u64 capacity      data bytes, power of two            creator               |
- *         | 0x010 u32 data_offset   DATA_OFFSET (0x3000)                creator               |
- *         | 0x014 u32 ready         0 -> 1, release store, last write   creator               |
- *         | 0x018 u32 flags         0                                   creator               |
- *         | 0x01C u32 closed_ends   closed ends, atomic add (shm only)  each end              |
- *         | 0x040 u32 producer_pid, 0x048 u64 producer_start_time       end records, shm only: |
- *         | 0x080 u32 consumer_pid, 0x088 u64 consumer_start_time       pid claimed by CAS,    |
- *         |                          start time = field 22 of /proc/&lt;pid&gt;/stat; a driver     |
- *         |                          leaves them 0                                              |
- *  0x1000 +------ producer page ------------------------------------------------------------+
- *         | 0x1000 u64 tail               bytes published (free-running)       producer        |
- *         | 0x1080 u32 producer_state     END_ABSENT / END_OPEN / END_CLOSED   producer        |
- *         | 0x1084 u32 producer_sleeping  0 awake, else announcement number    producer        |
- *         | 0x1088 u32 producer_wake_seq  bumped when the producer wakes the   producer        |
- *         |                               consumer: the consumer's futex word                  |
- *  0x2000 +------ consumer page ------------------------------------------------------------+
- *         | 0x2000 u64 head               bytes consumed (free-running)        consumer        |
- *         | 0x2080 u32 consumer_state                                          consumer        |
- *         | 0x2084 u32 consumer_sleeping                                       consumer        |
- *         | 0x2088 u32 consumer_wake_seq  the producer's futex word            consumer        |
- *  0x3000 +====== data pages, capacity bytes (file offset 0x3000) ==========================+
- *         |                                                                  producer        |
- *         +------ the same data pages mapped again (virtual address only) -----------------+
- * </pre>
- *
- * <p>The index of a side and its wait words are on different cache lines (0x80 apart), so the other
- * side's load of the sleeping word on every commit or release does not miss because the index moved.
- * Indices are free-running 64-bit counters; the byte at index {@code i} lives at data offset {@code
- * i & (capacity - 1)}. {@code tail - head} is the number of readable bytes and is always in {@code
- * [0, capacity]}. Because the data area is mapped twice back to back, the range {@code [i & mask,
- * (i & mask) + n)} is contiguous for every {@code n <= capacity}.
+ * <p>Where the Java ring narrows the header: {@link #MAX_CAPACITY} is 512 MiB so that the doubled
+ * data area fits an int-indexed {@link ByteBuffer}.
  */
 public final class RingDescriptor {
     private RingDescriptor() {}

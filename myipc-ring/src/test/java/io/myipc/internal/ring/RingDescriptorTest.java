@@ -7,8 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout is a contract with C code (myipc-kmod/include/uapi/myipc.h mirrors it): these offsets
- * may only change together with LAYOUT_VERSION and the header.
+ * The layout is the one of myipc-kmod/include/uapi/myipc.h, the reference ({@code MyipcUapiMmapTest}
+ * in myipc-kmod compares these constants with the compiled header). The literals here guard the
+ * constants in this module alone: they may only change together with LAYOUT_VERSION and the header.
  */
 class RingDescriptorTest {
 
