@@ -79,8 +79,6 @@ extern const struct opts *const opt;
 enum { OPTS_RUN = -1, OPTS_LIST = -2 };	/* opts_parse: else the exit code */
 int opts_parse(int argc, char **argv, int (*known)(const char *name, size_t len), int *self);
 int in_list(const char *list, const char *name);	/* a comma list holds name; NULL holds all */
-void opts_self_test(void);		/* the self-test's sizes and budget */
-void opts_inject_corruption(int on);	/* the self-test's corrupted runs */
 
 extern const struct transport TRANSPORTS[];
 extern const int NTRANSPORTS;
@@ -192,8 +190,9 @@ void chan_close(struct chan *c);
 int transport_available(const struct transport *t, char *why, size_t len);
 int transport_known(const char *name, size_t len);
 
-/* set by the process that has a peer: checked while spinning/waiting */
-extern pid_t peer_pid;
+/* the other process of a measurement (0: none): checked while spinning/waiting */
+void peer_set(pid_t pid);
+pid_t peer(void);
 int peer_gone(void);
 int peer_reaped_status(int *st);
 
@@ -203,7 +202,8 @@ int run_correctness(const struct transport *t, int inject, struct verdict *v);
 const char *wait_name(int wait);
 int run_rtt(const struct transport *t, int wait, long count, long warm, int verified, char *err, size_t elen);
 /* throughput of a transport, or of the ceiling (t->limit == L_CEILING) */
-int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, char *err, size_t elen);
+int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, int inject,
+		   char *err, size_t elen);
 int run_rate(const struct transport *t, int wait, long rate, double seconds, int verified, char *err, size_t elen);
 int run_cacheline(long count, long warm, char *err, size_t elen);
 

@@ -101,8 +101,8 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 	timed_out = 1;
-	if (peer_pid > 0)
-		kill(peer_pid, SIGKILL);
+	if (peer() > 0)
+		kill(peer(), SIGKILL);
 }
 
 static void ready(struct ctx *x)
@@ -158,7 +158,7 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		peer_pid = getppid();
+		peer_set(getppid());
 		close(x->ctl[0]);
 		close(x->done[0]);
 		if (pin_to(opt->same_core ? opt->cpu_a : opt->cpu_b))
@@ -168,7 +168,7 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 			child(x);
 		_exit(x->sh->failed ? 1 : 0);
 	}
-	peer_pid = pid;
+	peer_set(pid);
 	close(x->ctl[1]);
 	close(x->done[1]);
 	x->err[0] = 0;
@@ -192,7 +192,7 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 		kill(pid, SIGKILL);
 	if (!peer_reaped_status(&st))
 		waitpid(pid, &st, 0);
-	peer_pid = 0;
+	peer_set(0);
 	close(x->done[0]);
 	if (timed_out) {
 		snprintf(err, elen, "no result after %ld s: stopped by the watchdog (--timeout); last error: %.150s",
@@ -612,7 +612,7 @@ static double rep_stats(double *v, int n, struct record *r)
 	return med;
 }
 
-int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified,
+int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, int inject,
 		   char *err, size_t elen)
 {
 	double mbs[MAX_REPEATS];
@@ -632,7 +632,7 @@ int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int 
 	/* a reader that splices to /dev/null cannot fold: neither side touches the payload */
 	x.work = !t->null_reader;
 	x.wait = t->ring || t->limit == L_CEILING ? WAIT_HYBRID : WAIT_SLEEP;
-	x.inject_pass = opt->inject_corruption ? 1 : -1;
+	x.inject_pass = inject ? 1 : -1;
 	if (tp_run(&x, err, elen))
 		return -1;
 	for (int i = 0; i < n; i++) {

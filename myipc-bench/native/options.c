@@ -282,6 +282,16 @@ int opts_parse(int argc, char **argv, int (*known)(const char *name, size_t len)
 			opts.warmup = opts.rtt_count / 10;
 	}
 
+	if (*self) {
+		/* small budgets over a fixed set of sizes: every transport in seconds */
+		opts.nsizes = 4;
+		opts.sizes[0] = 64;
+		opts.sizes[1] = 4096;
+		opts.sizes[2] = 65536;
+		opts.sizes[3] = 1 << 20;
+		opts.verify_bytes = 256 << 10;
+	}
+
 	default_cpus();
 	if (cpus) {
 		if (sscanf(cpus, "%d,%d", &opts.cpu_a, &opts.cpu_b) != 2 || opts.cpu_a < 0 || opts.cpu_b < 0)
@@ -295,20 +305,4 @@ int opts_parse(int argc, char **argv, int (*known)(const char *name, size_t len)
 	if (!opts.same_core && opts.cpu_a == opts.cpu_b)
 		die("--cpus: cross-core needs two different CPUs");
 	return OPTS_RUN;
-}
-
-/* small budgets over a fixed set of sizes: every transport in seconds */
-void opts_self_test(void)
-{
-	opts.nsizes = 4;
-	opts.sizes[0] = 64;
-	opts.sizes[1] = 4096;
-	opts.sizes[2] = 65536;
-	opts.sizes[3] = 1 << 20;
-	opts.verify_bytes = 256 << 10;
-}
-
-void opts_inject_corruption(int on)
-{
-	opts.inject_corruption = on;
 }

@@ -74,7 +74,7 @@ static void run_transport(const struct transport *t)
 
 			progress("%s: throughput, chunk %s, warm-up + %d x %llu bytes", t->name,
 				 fmt_size(opt->sizes[i], s, sizeof(s)), opt->repeats, (unsigned long long)b);
-			if (run_throughput(t, opt->sizes[i], b, verified, err, sizeof(err))) {
+			if (run_throughput(t, opt->sizes[i], b, verified, opt->inject_corruption, err, sizeof(err))) {
 				snprintf(what, sizeof(what), "%s throughput %s", t->name, s);
 				fail(what, err);
 			}
@@ -112,7 +112,7 @@ void run_all(void)
 
 				progress("%s: chunk %s, warm-up + %d x %llu bytes", t->name,
 					 fmt_size(opt->sizes[k], s, sizeof(s)), opt->repeats, (unsigned long long)b);
-				if (run_throughput(t, opt->sizes[k], b, 1, err, sizeof(err))) {
+				if (run_throughput(t, opt->sizes[k], b, 1, opt->inject_corruption, err, sizeof(err))) {
 					snprintf(what, sizeof(what), "%s %s", t->name, s);
 					fail(what, err);
 				}

@@ -70,7 +70,6 @@ int self_test(void)
 	struct verdict v;
 	int before;
 
-	opts_self_test();
 	fold_self_test();
 	for (int i = 0; i < NTRANSPORTS; i++) {
 		const struct transport *t = &TRANSPORTS[i];
@@ -80,7 +79,7 @@ int self_test(void)
 		if (t->limit == L_CEILING) {
 			for (size_t chunk = 4096; chunk <= (1u << 20); chunk <<= 8) {
 				before = rec_count();
-				int rc = run_throughput(t, chunk, 4u << 20, 1, err, sizeof(err));
+				int rc = run_throughput(t, chunk, 4u << 20, 1, 0, err, sizeof(err));
 				const struct record *r = last_rec(before);
 
 				tap(!rc && r && r->mb_per_s > 0 && r->repeats == opt->repeats && r->capacity >= (1 << 20) &&
@@ -88,10 +87,8 @@ int self_test(void)
 				    "%s, chunk %zu: every byte written and read, checksum held%s%s", t->name, chunk,
 				    rc ? ": " : "", rc ? err : "");
 			}
-			opts_inject_corruption(1);
-			int rc = run_throughput(t, 4096, 1u << 20, 1, err, sizeof(err));
+			int rc = run_throughput(t, 4096, 1u << 20, 1, 1, err, sizeof(err));
 
-			opts_inject_corruption(0);
 			tap(rc && strstr(err, "CHECKSUM MISMATCH"), "%s: a byte flipped in a timed run fails the checksum (%s)",
 			    t->name, rc ? err : "NOT DETECTED");
 			continue;
@@ -122,7 +119,7 @@ int self_test(void)
 			    wait_name(WAITS[w]), rc ? ": " : "", rc ? err : "");
 		}
 		before = rec_count();
-		int rc = run_throughput(t, 4096, 1 << 20, 1, err, sizeof(err));
+		int rc = run_throughput(t, 4096, 1 << 20, 1, 0, err, sizeof(err));
 		const struct record *r = last_rec(before);
 
 		tap(!rc && r && r->mb_per_s > 0 && r->bytes == (1 << 20) && r->count == 256 && r->cpu_w > 0 &&
@@ -132,9 +129,7 @@ int self_test(void)
 		    "%s throughput (%s)%s%s", t->name, t->null_reader ? WORK_INDICES : "checksum held",
 		    rc ? ": " : "", rc ? err : "");
 		if (!t->null_reader) {
-			opts_inject_corruption(1);
-			rc = run_throughput(t, 4096, 1 << 20, 1, err, sizeof(err));
-			opts_inject_corruption(0);
+			rc = run_throughput(t, 4096, 1 << 20, 1, 1, err, sizeof(err));
 			tap(rc && strstr(err, "CHECKSUM MISMATCH") && strstr(err, t->name),
 			    "%s: a byte flipped in a timed run fails the checksum (%s)", t->name, rc ? err : "NOT DETECTED");
 		}

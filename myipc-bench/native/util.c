@@ -13,8 +13,6 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-pid_t peer_pid;
-
 uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -46,7 +44,19 @@ int pin_to(int cpu)
  * waitpid (and keeps the status for the final wait), a child compares its
  * parent; PR_SET_DEATHSIG kills a child of a dead parent anyway.
  */
+static pid_t peer_pid;
 static int reaped, reaped_st;
+
+void peer_set(pid_t pid)
+{
+	peer_pid = pid;
+}
+
+pid_t peer(void)
+{
+	return peer_pid;
+}
+
 int peer_gone(void)
 {
 	if (peer_pid <= 0)
