@@ -21,18 +21,18 @@
 #define WORK_FULL	"every byte written and read"
 #define WORK_INDICES	"indices only, no payload touched"
 
-enum tkind { T_PIPE, T_VMSPLICE, T_UNIX, T_SHM, T_DEV, T_DEVMMAP, T_CEILING, T_CACHELINE };
-
-/* what a table line is measured as (main.c picks the runs by it) */
+/* what a table line is measured as (run.c picks the runs by it) */
 enum tlimit {
 	L_CHANNEL = 0,		/* a transport: correctness, rtt, throughput, rate */
 	L_CEILING,		/* the cross-core throughput ceiling (throughput only) */
 	L_FLOOR,		/* the spinning-RTT floor (rtt only) */
 };
 
+struct transport_ops;
+
 struct transport {
 	const char *name;
-	enum tkind kind;
+	const struct transport_ops *ops;	/* its family (transport.h); NULL for the limits */
 	size_t size;		/* pipe / ring / device capacity wanted; 0 = default */
 	int null_reader;	/* vmsplice: reader splices into /dev/null (touches no payload) */
 	const char *what;	/* one line: what exactly is measured */
@@ -71,7 +71,15 @@ struct opts {
 	const char *metrics;	/* comma list of rtt,throughput,rate */
 };
 
-extern struct opts O;
+/*
+ * options.c fills the options once, before any measurement; every other
+ * unit reads them through this pointer and cannot write them.
+ */
+extern const struct opts *const opt;
+enum { OPTS_RUN = -1, OPTS_LIST = -2 };	/* opts_parse: else the exit code */
+int opts_parse(int argc, char **argv, int (*known)(const char *name, size_t len), int *self);
+int in_list(const char *list, const char *name);	/* a comma list holds name; NULL holds all */
+
 extern const struct transport TRANSPORTS[];
 extern const int NTRANSPORTS;
 
@@ -96,8 +104,15 @@ struct record {
 	char note[300];
 };
 
+/* report.c: the records of the run, the console tables, the JSON document */
 void rec_init(struct record *r, const char *transport, const char *metric, const char *wait);
 void rec_add(const struct record *r);
+int rec_count(void);
+const struct record *rec_at(int i);
+const struct record *find_tp(const char *transport, long chunk);	/* throughput at a chunk size, NULL if none */
+const char *placement(void);
+void print_tables(void);
+void write_json(FILE *f);
 
 /* util.c */
 uint64_t now_ns(void);
@@ -173,9 +188,11 @@ int chan_send(struct chan *c, const uint8_t *p, size_t n);	/* 0 or -errno */
 ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max);	/* >0, 0 EOF, -errno */
 void chan_close(struct chan *c);
 int transport_available(const struct transport *t, char *why, size_t len);
+int transport_known(const char *name, size_t len);
 
-/* set by the process that has a peer: checked while spinning/waiting */
-extern pid_t peer_pid;
+/* the other process of a measurement (0: none): checked while spinning/waiting */
+void peer_set(pid_t pid);
+pid_t peer(void);
 int peer_gone(void);
 int peer_reaped_status(int *st);
 
@@ -185,8 +202,20 @@ int run_correctness(const struct transport *t, int inject, struct verdict *v);
 const char *wait_name(int wait);
 int run_rtt(const struct transport *t, int wait, long count, long warm, int verified, char *err, size_t elen);
 /* throughput of a transport, or of the ceiling (t->limit == L_CEILING) */
-int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, char *err, size_t elen);
+int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, int inject,
+		   char *err, size_t elen);
 int run_rate(const struct transport *t, int wait, long rate, double seconds, int verified, char *err, size_t elen);
 int run_cacheline(long count, long warm, char *err, size_t elen);
+
+/* run.c: the run plan */
+extern const int WAITS[];
+int nwaits(const struct transport *t);
+int can_pingpong(const struct transport *t);
+void run_all(void);
+void check_ceiling(void);	/* fails rows above the ceiling (--check-ceiling) */
+int run_failures(void);
+
+/* selftest.c */
+int self_test(void);
 
 #endif

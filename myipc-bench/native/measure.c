@@ -101,8 +101,8 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 	timed_out = 1;
-	if (peer_pid > 0)
-		kill(peer_pid, SIGKILL);
+	if (peer() > 0)
+		kill(peer(), SIGKILL);
 }
 
 static void ready(struct ctx *x)
@@ -158,31 +158,31 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		peer_pid = getppid();
+		peer_set(getppid());
 		close(x->ctl[0]);
 		close(x->done[0]);
-		if (pin_to(O.same_core ? O.cpu_a : O.cpu_b))
-			child_fail(x, "sched_setaffinity(cpu %d): %s", O.same_core ? O.cpu_a : O.cpu_b,
+		if (pin_to(opt->same_core ? opt->cpu_a : opt->cpu_b))
+			child_fail(x, "sched_setaffinity(cpu %d): %s", opt->same_core ? opt->cpu_a : opt->cpu_b,
 				   strerror(errno));
 		else
 			child(x);
 		_exit(x->sh->failed ? 1 : 0);
 	}
-	peer_pid = pid;
+	peer_set(pid);
 	close(x->ctl[1]);
 	close(x->done[1]);
 	x->err[0] = 0;
-	if (O.timeout > 0) {
+	if (opt->timeout > 0) {
 		struct sigaction sa;
 
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_alarm;	/* no SA_RESTART: blocked calls return EINTR */
 		sigaction(SIGALRM, &sa, NULL);
 		timed_out = 0;
-		alarm((unsigned int)O.timeout);
+		alarm((unsigned int)opt->timeout);
 	}
-	if (pin_to(O.cpu_a)) {
-		snprintf(x->err, sizeof(x->err), "sched_setaffinity(cpu %d): %s", O.cpu_a, strerror(errno));
+	if (pin_to(opt->cpu_a)) {
+		snprintf(x->err, sizeof(x->err), "sched_setaffinity(cpu %d): %s", opt->cpu_a, strerror(errno));
 		rc = -1;
 	} else {
 		rc = parent(x);
@@ -192,11 +192,11 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 		kill(pid, SIGKILL);
 	if (!peer_reaped_status(&st))
 		waitpid(pid, &st, 0);
-	peer_pid = 0;
+	peer_set(0);
 	close(x->done[0]);
 	if (timed_out) {
 		snprintf(err, elen, "no result after %ld s: stopped by the watchdog (--timeout); last error: %.150s",
-			 O.timeout, x->sh->failed ? x->sh->msg : x->err);
+			 opt->timeout, x->sh->failed ? x->sh->msg : x->err);
 		x->res = *x->sh;
 		munmap(x->sh, sizeof(*x->sh));
 		x->sh = NULL;
@@ -220,11 +220,11 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 
 static int make_chans(struct ctx *x, int two, size_t maxmsg, char *err, size_t elen)
 {
-	if (chan_create(&x->a, x->t, maxmsg, O.devs[0], err, elen))
+	if (chan_create(&x->a, x->t, maxmsg, opt->devs[0], err, elen))
 		return -1;
 	if (!two)
 		return 0;
-	if (chan_create(&x->b, x->t, maxmsg, O.ndevs > 1 ? O.devs[1] : NULL, err, elen)) {
+	if (chan_create(&x->b, x->t, maxmsg, opt->ndevs > 1 ? opt->devs[1] : NULL, err, elen)) {
 		chan_close(&x->a);
 		return -1;
 	}
@@ -257,8 +257,8 @@ static void transport_notes(struct record *r, const struct transport *t, int wai
 	char b[160];
 
 	note_add(r, transport_note(t));
-	if (t->ring && wait == WAIT_SLEEP && O.spin_before_sleep) {
-		snprintf(b, sizeof(b), "polls %ld times before announcing a sleep", O.spin_before_sleep);
+	if (t->ring && wait == WAIT_SLEEP && opt->spin_before_sleep) {
+		snprintf(b, sizeof(b), "polls %ld times before announcing a sleep", opt->spin_before_sleep);
 		note_add(r, b);
 	}
 	if (wait == WAIT_HYBRID) {
@@ -308,7 +308,7 @@ static int ceil_wait(struct ceil *ce, int full)
 		if (v != idle && v != sleeper)
 			return 0;
 		if (n < HYBRID_SPINS) {
-			if (O.same_core)
+			if (opt->same_core)
 				sched_yield();
 			else
 				__builtin_ia32_pause();
@@ -568,13 +568,13 @@ int run_correctness(const struct transport *tr, int inject, struct verdict *v)
 	t.null_reader = 0;
 	v->ok = 1;
 	v->msg[0] = 0;
-	for (int i = 0; i < O.nsizes; i++) {
+	for (int i = 0; i < opt->nsizes; i++) {
 		struct ctx x;
 
 		memset(&x, 0, sizeof(x));
 		x.t = &t;
-		x.chunk = O.sizes[i];
-		x.bytes = O.verify_bytes > 4 * x.chunk ? O.verify_bytes : 4 * x.chunk;
+		x.chunk = opt->sizes[i];
+		x.bytes = opt->verify_bytes > 4 * x.chunk ? opt->verify_bytes : 4 * x.chunk;
 		x.bytes += x.chunk / 3;	/* end on a partial chunk */
 		x.passes = 1;
 		x.verify = 1;
@@ -612,7 +612,7 @@ static double rep_stats(double *v, int n, struct record *r)
 	return med;
 }
 
-int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified,
+int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, int inject,
 		   char *err, size_t elen)
 {
 	double mbs[MAX_REPEATS];
@@ -620,7 +620,7 @@ int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int 
 	struct record r;
 	struct ctx x;
 	double msgs;
-	int n = O.repeats;
+	int n = opt->repeats;
 
 	memset(&x, 0, sizeof(x));
 	x.t = t;
@@ -632,7 +632,7 @@ int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int 
 	/* a reader that splices to /dev/null cannot fold: neither side touches the payload */
 	x.work = !t->null_reader;
 	x.wait = t->ring || t->limit == L_CEILING ? WAIT_HYBRID : WAIT_SLEEP;
-	x.inject_pass = O.inject_corruption ? 1 : -1;
+	x.inject_pass = inject ? 1 : -1;
 	if (tp_run(&x, err, elen))
 		return -1;
 	for (int i = 0; i < n; i++) {
@@ -682,7 +682,7 @@ static int pp_child(struct ctx *x)
 		return -1;
 	}
 	ready(x);
-	if (O.inject_stall)
+	if (opt->inject_stall)
 		for (;;)
 			pause();	/* a peer that never answers: the watchdog's test */
 	for (;;) {
@@ -804,7 +804,7 @@ static int pp_run(struct ctx *x, char *err, size_t elen)
 {
 	int rc;
 
-	if (x->t->ndevs && O.ndevs < 2) {
+	if (x->t->ndevs && opt->ndevs < 2) {
 		snprintf(err, elen, "ping-pong over the driver needs two devices: --dev /dev/myipc0,/dev/myipc1");
 		return -1;
 	}
@@ -867,7 +867,7 @@ static void pp_record(struct ctx *x, const char *metric, int verified)
 		r.rate_target = (double)x->rate;
 		r.rate_achieved = (double)n / ((double)x->wall / 1e9);
 	}
-	if (x->wait == WAIT_SPIN && O.same_core)
+	if (x->wait == WAIT_SPIN && opt->same_core)
 		note_add(&r, "both sides on one core: the spinning side calls sched_yield() between polls");
 	transport_notes(&r, x->t, x->wait, 1, 0);
 	rec_add(&r);
@@ -883,7 +883,7 @@ int run_rtt(const struct transport *t, int wait, long count, long warm, int veri
 	x.wait = wait;
 	x.count = count;
 	x.warm = warm;
-	x.reps = O.repeats;
+	x.reps = opt->repeats;
 	rc = pp_run(&x, err, elen);
 	if (!rc)
 		pp_record(&x, "rtt", verified);
@@ -901,7 +901,7 @@ int run_rate(const struct transport *t, int wait, long rate, double seconds, int
 	x.wait = wait;
 	x.rate = rate;
 	x.warm = 1000;
-	x.reps = O.repeats;
+	x.reps = opt->repeats;
 	if (rate) {
 		x.count = (long)((double)rate * seconds);
 		if (x.count < 10)
@@ -923,7 +923,7 @@ static int cl_child(struct ctx *x)
 {
 	uint32_t *line = x->sh->line;
 	long total = x->warm + x->count;
-	int yield = O.same_core;
+	int yield = opt->same_core;
 
 	uint64_t c0 = cpu_ns(), w0 = now_ns();
 
@@ -956,7 +956,7 @@ static int cl_child(struct ctx *x)
 static int cl_parent(struct ctx *x)
 {
 	uint32_t *line = x->sh->line;
-	int yield = O.same_core;
+	int yield = opt->same_core;
 	uint64_t c0 = 0, t0 = 0;
 
 	if (wait_ready(x))
@@ -998,7 +998,7 @@ int run_cacheline(long count, long warm, char *err, size_t elen)
 	int rc;
 
 	memset(&x, 0, sizeof(x));
-	x.reps = O.repeats;
+	x.reps = opt->repeats;
 	x.count = count * x.reps;	/* the repeats back to back, split below */
 	x.warm = warm;
 	for (int i = 0; i <= x.reps; i++)
@@ -1016,7 +1016,7 @@ int run_cacheline(long count, long warm, char *err, size_t elen)
 		r.pct_w = 100.0 * (double)x.cpu / (double)x.wall;
 		r.pct_r = 100.0 * (double)x.res.cpu / (double)x.res.wall;
 		r.verified = 1;	/* every value in the sequence was seen in order */
-		if (O.same_core)
+		if (opt->same_core)
 			note_add(&r, "both sides on one core: sched_yield() between polls");
 		if (icount())
 			note_add(&r, "not meaningful under icount: spinning RTT (the vCPUs run one at a time)");

@@ -13,8 +13,6 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-pid_t peer_pid;
-
 uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -46,7 +44,19 @@ int pin_to(int cpu)
  * waitpid (and keeps the status for the final wait), a child compares its
  * parent; PR_SET_DEATHSIG kills a child of a dead parent anyway.
  */
+static pid_t peer_pid;
 static int reaped, reaped_st;
+
+void peer_set(pid_t pid)
+{
+	peer_pid = pid;
+}
+
+pid_t peer(void)
+{
+	return peer_pid;
+}
+
 int peer_gone(void)
 {
 	if (peer_pid <= 0)
@@ -397,4 +407,20 @@ void env_json(FILE *f)
 	fputs(",\n    \"date\": ", f);
 	json_str(f, when);
 	fputs(",\n", f);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }

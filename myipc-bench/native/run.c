@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * myipc-bench-c: the run plan. Which measurements each table line gets,
+ * and the failures counted on the way.
+ */
+#include "bench.h"
+
+#include <string.h>
+
+static int failures;
+
+static const char *rate_name(long rate, char *b, size_t n)
+{
+	if (rate)
+		snprintf(b, n, "%ld/s", rate);
+	else
+		snprintf(b, n, "max");
+	return b;
+}
+
+static void fail(const char *what, const char *msg)
+{
+	failures++;
+	fprintf(stderr, "bench-c: FAILED %s: %s\n", what, msg);
+}
+
+/* the RTT wait policies of a transport: sleep and spin for all, hybrid for rings */
+int nwaits(const struct transport *t)
+{
+	return t->ring ? 3 : 2;
+}
+
+const int WAITS[] = { WAIT_SLEEP, WAIT_SPIN, WAIT_HYBRID };
+
+/* a reader that never looks at the bytes cannot echo them */
+int can_pingpong(const struct transport *t)
+{
+	return !t->null_reader;
+}
+
+static void run_transport(const struct transport *t)
+{
+	struct verdict v;
+	char err[256], what[96], s[24];
+	int verified;
+
+	if (!transport_available(t, err, sizeof(err))) {
+		progress("%s: skipped: %s", t->name, err);
+		return;
+	}
+	progress("%s: correctness pass (%d sizes, every byte checked)", t->name, opt->nsizes);
+	run_correctness(t, opt->inject_corruption, &v);
+	verified = v.ok;
+	if (!v.ok)
+		fail("correctness", v.msg);
+	if (!can_pingpong(t) && (in_list(opt->metrics, "rtt") || in_list(opt->metrics, "rate")))
+		progress("%s: no rtt/rate runs: its reader discards the bytes unseen, so it cannot echo them (see vmsplice)",
+			 t->name);
+	if (in_list(opt->metrics, "rtt") && can_pingpong(t)) {
+		for (int w = 0; w < nwaits(t); w++) {
+			const char *wn = wait_name(WAITS[w]);
+
+			progress("%s: rtt %s, %d x %ld round trips", t->name, wn, opt->repeats, opt->rtt_count);
+			if (run_rtt(t, WAITS[w], opt->rtt_count, opt->warmup, verified, err, sizeof(err))) {
+				snprintf(what, sizeof(what), "%s rtt %s", t->name, wn);
+				fail(what, err);
+			}
+		}
+	}
+	if (in_list(opt->metrics, "throughput")) {
+		for (int i = 0; i < opt->nsizes; i++) {
+			/* a scaled-down budget still moves at least 8 chunks */
+			uint64_t b = opt->bytes_default && opt->bytes < 8 * opt->sizes[i] ? 8 * opt->sizes[i] : opt->bytes;
+
+			progress("%s: throughput, chunk %s, warm-up + %d x %llu bytes", t->name,
+				 fmt_size(opt->sizes[i], s, sizeof(s)), opt->repeats, (unsigned long long)b);
+			if (run_throughput(t, opt->sizes[i], b, verified, opt->inject_corruption, err, sizeof(err))) {
+				snprintf(what, sizeof(what), "%s throughput %s", t->name, s);
+				fail(what, err);
+			}
+		}
+	}
+	if (in_list(opt->metrics, "rate") && can_pingpong(t)) {
+		for (int w = 0; w < 2; w++) {
+			for (int i = 0; i < opt->nrates; i++) {
+				progress("%s: rate %s %s, %d x %.2f s", t->name, rate_name(opt->rates[i], s, sizeof(s)),
+					 wait_name(WAITS[w]), opt->repeats, opt->rate_seconds);
+				if (run_rate(t, WAITS[w], opt->rates[i], opt->rate_seconds, verified, err, sizeof(err))) {
+					snprintf(what, sizeof(what), "%s rate %ld %s", t->name, opt->rates[i],
+						 wait_name(WAITS[w]));
+					fail(what, err);
+				}
+			}
+		}
+	}
+}
+
+void run_all(void)
+{
+	char err[256], s[24], what[64];
+
+	for (int i = 0; i < NTRANSPORTS; i++) {
+		const struct transport *t = &TRANSPORTS[i];
+
+		if (!in_list(opt->transports, t->name))
+			continue;
+		if (t->limit == L_CEILING) {
+			if (!in_list(opt->metrics, "throughput"))
+				continue;
+			for (int k = 0; k < opt->nsizes; k++) {
+				uint64_t b = opt->bytes_default && opt->bytes < 8 * opt->sizes[k] ? 8 * opt->sizes[k] : opt->bytes;
+
+				progress("%s: chunk %s, warm-up + %d x %llu bytes", t->name,
+					 fmt_size(opt->sizes[k], s, sizeof(s)), opt->repeats, (unsigned long long)b);
+				if (run_throughput(t, opt->sizes[k], b, 1, opt->inject_corruption, err, sizeof(err))) {
+					snprintf(what, sizeof(what), "%s %s", t->name, s);
+					fail(what, err);
+				}
+			}
+		} else if (t->limit == L_FLOOR) {
+			if (!in_list(opt->metrics, "rtt"))
+				continue;
+			progress("%s: %d x %ld round trips", t->name, opt->repeats, opt->rtt_count);
+			if (run_cacheline(opt->rtt_count, opt->warmup, err, sizeof(err)))
+				fail(t->name, err);
+		} else {
+			run_transport(t);
+		}
+	}
+}
+
+/*
+ * No transport can move data faster than two processes that only write
+ * and read the bytes through shared memory: a throughput median above
+ * the ceiling's at the same chunk size means the row skipped work. A
+ * zero-copy ring does the ceiling's work and no more, so it may sit on
+ * the ceiling: under icount shm-1m was 0.1% above it at 1 MiB chunks
+ * (997.5 vs 996.4 MB/s); the tolerance (default 1%) allows for that.
+ */
+void check_ceiling(void)
+{
+	char what[96], msg[256];
+	int checked = 0;
+
+	for (int i = 0; i < rec_count(); i++) {
+		const struct record *r = rec_at(i), *c;
+
+		if (strcmp(r->metric, "throughput") || !strcmp(r->work, WORK_INDICES) ||
+		    !strcmp(r->transport, "ceiling"))
+			continue;
+		snprintf(what, sizeof(what), "ceiling check, %s chunk %ld", r->transport, r->chunk_bytes);
+		c = find_tp("ceiling", r->chunk_bytes);
+		if (!c) {
+			fail(what, "no ceiling measured at this chunk size in this run (add ceiling to --transports)");
+			continue;
+		}
+		checked++;
+		if (r->mb_per_s > c->mb_per_s * (1 + opt->ceiling_tol / 100)) {
+			snprintf(msg, sizeof(msg), "%s median %.1f MB/s is above the ceiling's %.1f MB/s (+%g%% allowed)",
+				 r->transport, r->mb_per_s, c->mb_per_s, opt->ceiling_tol);
+			fail(what, msg);
+		}
+	}
+	progress("ceiling check: %d throughput row%s compared with the ceiling (+%g%% allowed)", checked,
+		 checked == 1 ? "" : "s", opt->ceiling_tol);
+}
+
+int run_failures(void)
+{
+	return failures;
+}
