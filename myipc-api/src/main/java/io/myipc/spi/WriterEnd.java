@@ -21,8 +21,8 @@ public interface WriterEnd {
     int write(ByteBuffer src, long timeoutNanos) throws IOException;
 
     /**
-     * Zero-copy transports only: returns a buffer of exactly {@code n} writable bytes of transport memory (position 0,
-     * limit n), waiting at most {@code timeoutNanos} for room, or {@code null} if the wait ended first. Throws
+     * Zero-copy transports only: returns a buffer whose {@code position..limit} are exactly {@code n} writable bytes
+     * of transport memory (the end may return the same buffer object each time, re-positioned), waiting at most {@code timeoutNanos} for room, or {@code null} if the wait ended first. Throws
      * {@link io.myipc.PeerClosedException} when the reader is gone. {@code n <= maxClaimSize()} is checked by the
      * API layer.
      */
