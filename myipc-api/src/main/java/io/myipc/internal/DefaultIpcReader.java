@@ -28,6 +28,7 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
 
     private final ReaderEnd end;
     private final int maxView;
+    private final boolean kernelBlocks;
     private final FlyweightByteBuf viewBuf = new FlyweightByteBuf();
     /** Copy mode: bytes read from the transport but not yet consumed (read mode: position..limit). */
     private ByteBuffer pending;
@@ -41,6 +42,7 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
         super(address, capabilities, options);
         this.end = end;
         this.maxView = zeroCopy ? end.maxViewSize() : COPY_MAX_VIEW;
+        this.kernelBlocks = end.blocksInKernel();
     }
 
     @Override
@@ -97,9 +99,14 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
         if (eof) {
             return -1;
         }
-        int n = end.read(dst, 0);
-        if (n == 0 && timeoutNanos != 0) {
-            n = readBlocking(dst, timeoutNanos);
+        int n;
+        if (timeoutNanos < 0 && kernelBlocks) {
+            n = readBlocking(dst, -1); // one system call; the kernel waits if it must
+        } else {
+            n = end.read(dst, 0);
+            if (n == 0 && timeoutNanos != 0) {
+                n = readBlocking(dst, timeoutNanos);
+            }
         }
         if (n < 0) {
             eof = true;
@@ -265,19 +272,21 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
             bigger.put(pending).flip();
             pending = bigger;
         }
-        pending.compact(); // write mode
         int n;
-        try {
-            n = end.read(pending, 0);
-        } finally {
-            pending.flip();
-        }
-        if (n < 0) {
-            eof = true;
-            return;
-        }
-        if (pending.remaining() >= min || timeoutNanos == 0) {
-            return;
+        if (timeoutNanos >= 0 || !kernelBlocks) { // else the blocking read below is the only system call
+            pending.compact(); // write mode
+            try {
+                n = end.read(pending, 0);
+            } finally {
+                pending.flip();
+            }
+            if (n < 0) {
+                eof = true;
+                return;
+            }
+            if (pending.remaining() >= min || timeoutNanos == 0) {
+                return;
+            }
         }
         boolean completed = false;
         beginBlocking();

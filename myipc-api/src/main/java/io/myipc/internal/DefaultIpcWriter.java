@@ -28,6 +28,7 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
 
     private final WriterEnd end;
     private final int maxClaim;
+    private final boolean kernelBlocks;
     private final FlyweightByteBuf claimBuf = new FlyweightByteBuf();
     private final ByteBuffer header = ByteBuffer.allocateDirect(Framing.HEADER).order(ByteOrder.BIG_ENDIAN);
     private ByteBuffer copyBuffer; // copy mode: the claim buffer
@@ -40,6 +41,7 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
         super(address, capabilities, options);
         this.end = end;
         this.maxClaim = zeroCopy ? end.maxClaimSize() : COPY_MAX_CLAIM;
+        this.kernelBlocks = end.blocksInKernel();
     }
 
     @Override
@@ -84,6 +86,9 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
      * or until the deadline passes, which throws {@link IpcTimeoutException}. Runs inside enter/exit.
      */
     private int writeLoop(ByteBuffer src, long timeoutNanos) throws IOException {
+        if (timeoutNanos < 0 && kernelBlocks) {
+            return writeBlocking(src, -1, 0); // one system call; the kernel waits if it must
+        }
         int total = 0;
         while (src.hasRemaining()) {
             int n = end.write(src, 0);

@@ -52,6 +52,14 @@ public interface ReaderEnd {
         return java.util.Map.of();
     }
 
+    /**
+     * Whether a call without a deadline ({@code timeoutNanos < 0}) is one blocking system call that the kernel ends
+     * when it can (the API layer then makes no attempt without waiting first); {@link #wakeup()} must still end it.
+     */
+    default boolean blocksInKernel() {
+        return false;
+    }
+
     /** Makes a call blocked in another thread return promptly (it may then return 0/null). */
     void wakeup();
 

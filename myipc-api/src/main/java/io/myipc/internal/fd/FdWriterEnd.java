@@ -20,14 +20,53 @@ public final class FdWriterEnd extends FdEnd implements WriterEnd {
         super(fd, path, description);
     }
 
+    /** As {@link #FdWriterEnd(int, String, String)}; {@code blockingCalls}: see {@link FdEnd}. */
+    public FdWriterEnd(int fd, String path, String description, boolean blockingCalls) throws IOException {
+        super(fd, path, description, blockingCalls);
+    }
+
     @Override
     public int write(ByteBuffer src, long timeoutNanos) throws IOException {
+        if (timeoutNanos < 0 && blockingFd >= 0) {
+            return writeBlocking(src);
+        }
         int n = writeNow(src);
         if (n > 0 || timeoutNanos == 0) {
             return n;
         }
         await(Posix.POLLOUT, timeoutNanos);
         return writeNow(src); // POLLERR (no reader) shows up here as EPIPE
+    }
+
+    /**
+     * One blocking write: the count, 0 when woken or interrupted by a signal before any byte moved. After a wake-up
+     * the count may include bytes that went to {@code /dev/null} (the channel is closing; nobody reads them).
+     */
+    private int writeBlocking(ByteBuffer src) throws IOException {
+        int len = src.remaining();
+        long addr = addressOf(src);
+        if (addr < 0) {
+            ByteBuffer b = bounce();
+            len = Math.min(len, b.capacity());
+            b.clear().put(0, src, src.position(), len);
+            addr = bounceAddress();
+        }
+        if (!enterBlocking()) {
+            return 0;
+        }
+        long r = LibC.write(blockingFd, addr, len);
+        int err = r < 0 ? LibC.errno() : 0;
+        if (leaveBlocking() && r <= 0) {
+            return 0; // closing: the API layer throws
+        }
+        if (r >= 0) { // also when closing: the bytes before the wake-up went in
+            src.position(src.position() + (int) r);
+            return (int) r;
+        }
+        if (err == Errno.EAGAIN || err == Errno.EINTR) {
+            return 0;
+        }
+        throw Errno.exception(err, "write to", name);
     }
 
     /** One non-blocking write: the count, 0 if the channel is full. */
