@@ -73,7 +73,8 @@ public interface IpcReader extends IpcEnd, ReadableByteChannel {
     /**
      * Returns the next message as a read-only view of transport memory (zero-copy where the transport is), or
      * {@code null} at end of stream. The buffer is this end's, reused by its next view: it is valid until {@link
-     * #releaseMessage()}, which must be called before any other read, and the caller never {@code release()}s it. Messages larger than the transport's contiguous window are returned as a copy.
+     * #releaseMessage()}, which must be called before any other read, and the caller never {@code release()}s it.
+     * Messages larger than the transport's contiguous window are returned as a copy.
      */
     ByteBuf viewMessage() throws IOException;
 

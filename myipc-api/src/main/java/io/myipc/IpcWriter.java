@@ -19,7 +19,8 @@ import java.time.Duration;
  *     channel is then closed, as in NIO) or when another thread closes the channel
  *     ({@link java.nio.channels.AsynchronousCloseException}).</li>
  * <li>Zero-copy: {@link #claim(int)} hands out {@code n} contiguous bytes of transport memory to fill, then
- *     {@link #commit(int)} publishes them (or {@link #abort()} drops them). Without {@link Capability#ZERO_COPY} the claim is a buffer owned by this
+ *     {@link #commit(int)} publishes them (or {@link #abort()} drops them). Without {@link Capability#ZERO_COPY}
+ *     the claim is a buffer owned by this
  *     end and commit copies it once into the transport.</li>
  * <li>Messages: {@link #writeMessage(ByteBuffer)} writes a length-prefixed message that
  *     {@link IpcReader#readMessage()} returns whole.</li>

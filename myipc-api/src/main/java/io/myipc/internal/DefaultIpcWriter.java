@@ -29,6 +29,7 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
     private final WriterEnd end;
     private final int maxClaim;
     private final boolean kernelBlocks;
+    private final boolean gathers;
     private final FlyweightByteBuf claimBuf = new FlyweightByteBuf();
     private final ByteBuffer header = ByteBuffer.allocateDirect(Framing.HEADER).order(ByteOrder.BIG_ENDIAN);
     private ByteBuffer copyBuffer; // copy mode: the claim buffer
@@ -42,6 +43,7 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
         this.end = end;
         this.maxClaim = zeroCopy ? end.maxClaimSize() : COPY_MAX_CLAIM;
         this.kernelBlocks = end.blocksInKernel();
+        this.gathers = !zeroCopy && end.gathers();
     }
 
     @Override
@@ -339,7 +341,10 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
         checkNoClaim();
         int len = message.remaining();
         Framing.checkWritable(len, maxMessageSize());
-        if (len + Framing.HEADER <= maxClaim) {
+        if (gathers && message.isDirect()) {
+            header.clear().putInt(0, len);
+            writeGathering(header, message);
+        } else if (len + Framing.HEADER <= maxClaim) {
             claimRaw(len + Framing.HEADER, -1);
             ByteBuffer b = claimBase;
             int at = claimStart;
@@ -353,6 +358,30 @@ public final class DefaultIpcWriter extends AbstractEnd implements IpcWriter {
             writeLoop(message, -1);
         }
         messages++;
+    }
+
+    /** Header and payload in one system call ({@code writev}) where the transport gathers; no copy. */
+    private void writeGathering(ByteBuffer h, ByteBuffer m) throws IOException {
+        int total = h.remaining() + m.remaining();
+        if (!kernelBlocks) {
+            end.write(h, m, 0);
+        }
+        if (h.hasRemaining() || m.hasRemaining()) {
+            boolean completed = false;
+            beginBlocking();
+            try {
+                while (h.hasRemaining() || m.hasRemaining()) {
+                    if (!isOpen()) {
+                        return; // endBlocking throws
+                    }
+                    end.write(h, m, -1);
+                }
+                completed = true;
+            } finally {
+                endBlocking(completed);
+            }
+        }
+        bytes += total;
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.nio.file.Path;
 final class WakeSignal {
     /** The signal, or 0 when it cannot be used safely (then there is no blocking descriptor). */
     static final int NUMBER = find();
-    /** {@code /dev/null}, opened once: {@code dup2}'d over a blocking descriptor so later calls on it return at once. */
+    /** {@code /dev/null}, opened once: {@code dup2}'d over a blocking descriptor, later calls on it return at once. */
     static final int DEV_NULL = NUMBER == 0 ? -1 : LibC.open("/dev/null", Posix.O_RDWR | Posix.O_CLOEXEC, 0);
     private static final int PID = LibC.getpid();
 

@@ -99,6 +99,9 @@ public final class LibC {
 
     public static native int dup2(int oldfd, int newfd);
 
+    /** {@code writev} of the {@code struct iovec} array at native address {@code iov}. */
+    public static native long writev(int fd, long iov, int iovcnt);
+
     /** {@code sigaction} with {@code act} and {@code oldact} as native addresses (0 for none). */
     public static native int sigaction(int sig, long act, long oldact);
 
