@@ -76,10 +76,13 @@ public final class FdWriterEnd extends FdEnd implements WriterEnd {
         throw Errno.exception(err, "write to", name);
     }
 
-    /** {@code writev} when both buffers are direct; see {@link #write(ByteBuffer, ByteBuffer, long)}. */
+    /**
+     * {@code writev} when both buffers are direct ({@link #write(ByteBuffer, ByteBuffer, long)}), on the FIFO ends
+     * of {@code pipe:} (those with a blocking twin); {@code kmod:} copy mode keeps one write per message.
+     */
     @Override
     public boolean gathers() {
-        return true;
+        return blockingFd >= 0;
     }
 
     /** Header and payload in one {@code writev}; heap buffers fall back to one write each. */
