@@ -43,8 +43,9 @@ public interface IpcReader extends IpcEnd, ReadableByteChannel {
 
     /**
      * Waits until at least one byte is readable and returns a read-only view of the readable bytes (at least 1), or an
-     * empty buffer at end of stream. The bytes stay readable until {@link #release(int)}; the view is valid until
-     * the next call on this end. Don't release the buffer itself.
+     * empty buffer at end of stream. The bytes stay readable until {@link #release(int)}. The buffer is this end's,
+     * reused by its next view: it is valid until {@link #release(int)} or the next call on this end, and the caller
+     * never {@code release()}s it.
      */
     ByteBuf view() throws IOException;
 
@@ -64,9 +65,16 @@ public interface IpcReader extends IpcEnd, ReadableByteChannel {
     ByteBuf readMessage(Duration timeout) throws IOException;
 
     /**
+     * Reads the next message into {@code dst} (growing it as {@link ByteBuf#ensureWritable(int)} does, advancing its
+     * writer index) without a buffer of its own; returns the message length, or -1 at end of stream.
+     */
+    int readMessage(ByteBuf dst) throws IOException;
+
+    /**
      * Returns the next message as a read-only view of transport memory (zero-copy where the transport is), or
-     * {@code null} at end of stream. Valid until {@link #releaseMessage()}, which must be called before any other
-     * read. Messages larger than the transport's contiguous window are returned as a copy.
+     * {@code null} at end of stream. The buffer is this end's, reused by its next view: it is valid until {@link
+     * #releaseMessage()}, which must be called before any other read, and the caller never {@code release()}s it.
+     * Messages larger than the transport's contiguous window are returned as a copy.
      */
     ByteBuf viewMessage() throws IOException;
 

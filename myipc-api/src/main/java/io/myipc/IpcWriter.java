@@ -19,7 +19,8 @@ import java.time.Duration;
  *     channel is then closed, as in NIO) or when another thread closes the channel
  *     ({@link java.nio.channels.AsynchronousCloseException}).</li>
  * <li>Zero-copy: {@link #claim(int)} hands out {@code n} contiguous bytes of transport memory to fill, then
- *     {@link #commit(int)} publishes them. Without {@link Capability#ZERO_COPY} the claim is a buffer owned by this
+ *     {@link #commit(int)} publishes them (or {@link #abort()} drops them). Without {@link Capability#ZERO_COPY}
+ *     the claim is a buffer owned by this
  *     end and commit copies it once into the transport.</li>
  * <li>Messages: {@link #writeMessage(ByteBuffer)} writes a length-prefixed message that
  *     {@link IpcReader#readMessage()} returns whole.</li>
@@ -49,7 +50,8 @@ public interface IpcWriter extends IpcEnd, WritableByteChannel {
     /**
      * Claims {@code n} contiguous writable bytes (waits until the transport has room). The returned buffer has
      * reader and writer index 0 and capacity {@code n}; fill it with {@code writeXxx}/{@code setXxx} and call
-     * {@link #commit(int)}. The buffer is valid only until the commit; don't release it. {@code n} must not exceed
+     * {@link #commit(int)}. The buffer is this end's, reused by its next claim: it is valid until {@link #commit(int)}
+     * or {@link #abort()}, and the caller never {@code release()}s it. {@code n} must not exceed
      * {@link #maxClaimSize()}.
      */
     ByteBuf claim(int n) throws IOException;
@@ -63,6 +65,12 @@ public interface IpcWriter extends IpcEnd, WritableByteChannel {
      */
     void commit(int n) throws IOException;
 
+    /**
+     * Abandons the outstanding {@link #claim(int)} or {@link #claimMessage(int)}: nothing of it is published and the
+     * end accepts writes again. Does nothing when no claim is outstanding.
+     */
+    void abort() throws IOException;
+
     /** The largest {@code n} {@link #claim(int)} accepts. */
     int maxClaimSize();
 
@@ -74,7 +82,8 @@ public interface IpcWriter extends IpcEnd, WritableByteChannel {
 
     /**
      * Claims room for a message of up to {@code maxLength} bytes; fill the returned buffer and call
-     * {@link #commitMessage(int)}. Zero-copy on zero-copy transports. {@code maxLength + 4} must not exceed
+     * {@link #commitMessage(int)} (or {@link #abort()}). Zero-copy on zero-copy transports. The buffer follows the
+     * rule of {@link #claim(int)}. {@code maxLength + 4} must not exceed
      * {@link #maxClaimSize()}.
      */
     ByteBuf claimMessage(int maxLength) throws IOException;

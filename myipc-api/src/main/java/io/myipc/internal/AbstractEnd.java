@@ -5,26 +5,29 @@ import io.myipc.IpcEnd;
 import io.myipc.IpcOptions;
 import io.myipc.IpcTimeoutException;
 import io.myipc.spi.ChannelAddress;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Shared machinery of both ends: NIO-style interruptible blocking (via {@link AbstractInterruptibleChannel}: an
- * interrupt closes the channel and the blocked call throws {@code ClosedByInterruptException}; a close from another
- * thread makes it throw {@code AsynchronousCloseException}), and the deferred release of the transport end.
+ * Shared machinery of both ends: the single-owner fast path, NIO-style interruptible blocking and the deferred
+ * release of the transport end.
  *
- * <p>Why deferred: the interrupt and close paths run {@link #implCloseChannel()} in another thread, sometimes while
- * {@code Thread.interrupt} holds the interrupted thread's blocker lock, so they must not wait for the blocked call.
- * They only mark the end as closing and call the transport's {@code wakeup()}; the transport end is really closed by
- * whichever leaves last: the close itself (no call in flight) or the last call in flight.
+ * <p>Fast path: a call that finds room or data runs between {@link #enter()} and {@link #exit()}, one atomic add
+ * each on {@link #state} (the count of calls in flight and the {@link #CLOSING} bit); no lock, no monitor, no clock.
+ * Only a call that is about to block takes {@link AbstractInterruptibleChannel#begin()}/{@code end(boolean)}: an
+ * interrupt then closes the channel and the blocked call throws {@code ClosedByInterruptException}; a close from
+ * another thread makes it throw {@code AsynchronousCloseException}.
+ *
+ * <p>Deferred release: the interrupt and close paths run {@link #implCloseChannel()} in another thread, sometimes
+ * while {@code Thread.interrupt} holds the interrupted thread's blocker lock, so they must not wait for the call in
+ * flight. They set {@link #CLOSING} (no call enters after that), call the transport's {@code wakeup()} while they
+ * count as in flight themselves, and whichever leaves last closes the transport end.
  */
 abstract class AbstractEnd extends AbstractInterruptibleChannel implements IpcEnd {
     /** Marker thrown inside an operation when the channel was closed while it waited. */
@@ -37,20 +40,29 @@ abstract class AbstractEnd extends AbstractInterruptibleChannel implements IpcEn
         }
     }
 
-    @FunctionalInterface
-    interface Op<T> {
-        T run() throws IOException, Closed;
+    /** Bit of {@link #state}: the end is closing; the low bits count the calls in flight. */
+    private static final int CLOSING = 1 << 30;
+    private static final VarHandle STATE;
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(AbstractEnd.class, "state", int.class);
+            RELEASED = l.findVarHandle(AbstractEnd.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     final ChannelAddress address;
     final Set<Capability> capabilities;
     final IpcOptions options;
     final boolean zeroCopy;
-    private final ReentrantLock opLock = new ReentrantLock();
-    private final Object state = new Object();
-    private int inFlight;
-    private boolean closing;
-    private boolean released;
+    @SuppressWarnings("unused") // via STATE
+    private volatile int state;
+    @SuppressWarnings("unused") // via RELEASED
+    private volatile boolean released;
     /** Bytes moved and whole messages, counted by the thread that makes the calls (plain fields: hot path). */
     long bytes;
     long messages;
@@ -88,34 +100,20 @@ abstract class AbstractEnd extends AbstractInterruptibleChannel implements IpcEn
         return options.maxMessageSize();
     }
 
-    /** Runs {@code op} as one interruptible, closeable call on this end. */
-    final <T> T call(Op<T> op) throws IOException {
-        opLock.lock();
-        try {
-            synchronized (state) {
-                if (closing) {
-                    throw new ClosedChannelException();
-                }
-                inFlight++;
-            }
-            boolean completed = false;
-            try {
-                begin();
-                T result = op.run();
-                completed = true;
-                return result;
-            } catch (Closed c) {
-                completed = false;
-                return null; // not reached: end(false) throws below
-            } finally {
-                try {
-                    end(completed);
-                } finally {
-                    leave();
-                }
-            }
-        } finally {
-            opLock.unlock();
+    /** Starts a call: counts it in flight, or throws if the end is closing. Pair with {@link #exit()}. */
+    final void enter() throws ClosedChannelException {
+        int s = (int) STATE.getAndAdd(this, 1);
+        if ((s & CLOSING) != 0) {
+            exit();
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** Ends a call; the last to leave a closing end closes the transport end. */
+    final void exit() {
+        int s = (int) STATE.getAndAdd(this, -1) - 1;
+        if (s == CLOSING) {
+            releaseQuietly();
         }
     }
 
@@ -126,39 +124,40 @@ abstract class AbstractEnd extends AbstractInterruptibleChannel implements IpcEn
         }
     }
 
-    private void leave() {
-        synchronized (state) {
-            inFlight--;
-            if (!closing || inFlight > 0 || released) {
-                return;
-            }
-            released = true;
-        }
-        closeQuietly();
-    }
-
     @Override
     protected final void implCloseChannel() throws IOException {
-        synchronized (state) {
-            closing = true;
-            if (inFlight > 0) {
-                spiWakeup();
-                return;
-            }
-            if (released) {
-                return;
-            }
-            released = true;
+        int s = (int) STATE.getAndAdd(this, CLOSING + 1); // closing, and in flight while it wakes the others
+        if (s != 0) {
+            spiWakeup();
         }
-        spiClose();
+        s = (int) STATE.getAndAdd(this, -1) - 1;
+        if (s == CLOSING && RELEASED.compareAndSet(this, false, true)) {
+            spiClose();
+        }
     }
 
-    private void closeQuietly() {
+    private void releaseQuietly() {
+        if (!RELEASED.compareAndSet(this, false, true)) {
+            return;
+        }
         try {
             spiClose();
         } catch (IOException | RuntimeException e) {
             // the closing thread has already returned; nothing to report to
         }
+    }
+
+    /** {@link AbstractInterruptibleChannel#begin()}: makes the blocking part of a call interruptible. */
+    final void beginBlocking() {
+        begin();
+    }
+
+    /**
+     * {@link AbstractInterruptibleChannel#end(boolean)}: throws {@code AsynchronousCloseException} or {@code
+     * ClosedByInterruptException} if the channel was closed while the call blocked and it did not complete.
+     */
+    final void endBlocking(boolean completed) throws IOException {
+        end(completed);
     }
 
     // ---- helpers for timeouts
@@ -193,12 +192,4 @@ abstract class AbstractEnd extends AbstractInterruptibleChannel implements IpcEn
                 + ": the peer is not keeping up; retry, or use a longer timeout", transferred);
     }
 
-    /** A {@link ByteBuf} with index 0 over the whole of {@code nio} (position 0 .. limit). */
-    static ByteBuf wrap(ByteBuffer nio) {
-        ByteBuffer b = nio.duplicate().position(0);
-        if (!b.hasRemaining()) {
-            return Unpooled.EMPTY_BUFFER;
-        }
-        return Unpooled.wrappedBuffer(b.slice());
-    }
 }

@@ -16,23 +16,33 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-/** The one {@link IpcReader} implementation: adds timeouts, ByteBuf adapters, copy-based views and framing. */
+/**
+ * The one {@link IpcReader} implementation: adds timeouts, ByteBuf adapters, copy-based views and framing.
+ *
+ * <p>Every call first tries without waiting (no clock, no lock: see {@link AbstractEnd}); only a call that must wait
+ * becomes interruptible and reads the clock, and only if it has a deadline.
+ */
 public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
     /** Largest view on a transport without shared memory (the end's own buffer). */
     public static final int COPY_MAX_VIEW = 256 * 1024;
 
     private final ReaderEnd end;
     private final int maxView;
+    private final boolean kernelBlocks;
+    private final FlyweightByteBuf viewBuf = new FlyweightByteBuf();
     /** Copy mode: bytes read from the transport but not yet consumed (read mode: position..limit). */
     private ByteBuffer pending;
     private boolean eof;
     private int viewed = -1;          // size of the outstanding view, -1 if none
     private int messageToRelease = -1; // bytes to release for the outstanding viewMessage, -1 if none
+    private ByteBuffer msgBase;        // the last message(): header at msgStart
+    private int msgStart;
 
     public DefaultIpcReader(ChannelAddress address, Set<Capability> capabilities, IpcOptions options, ReaderEnd end) {
         super(address, capabilities, options);
         this.end = end;
         this.maxView = zeroCopy ? end.maxViewSize() : COPY_MAX_VIEW;
+        this.kernelBlocks = end.blocksInKernel();
     }
 
     @Override
@@ -49,22 +59,30 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return call(() -> readLoop(dst, -1));
+        return readStream(dst, -1);
     }
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws IOException {
-        long t = toNanos(timeout);
-        return call(() -> readLoop(dst, t));
+        return readStream(dst, toNanos(timeout));
     }
 
     @Override
     public int tryRead(ByteBuffer dst) throws IOException {
-        return call(() -> readLoop(dst, 0));
+        return readStream(dst, 0);
+    }
+
+    private int readStream(ByteBuffer dst, long timeoutNanos) throws IOException {
+        enter();
+        try {
+            return readLoop(dst, timeoutNanos);
+        } finally {
+            exit();
+        }
     }
 
     /** Reads at least one byte, -1 at EOF; {@code timeoutNanos == 0} returns 0 when nothing is there. */
-    private int readLoop(ByteBuffer dst, long timeoutNanos) throws IOException, Closed {
+    private int readLoop(ByteBuffer dst, long timeoutNanos) throws IOException {
         checkNoMessageView();
         viewed = -1;
         if (!dst.hasRemaining()) {
@@ -81,26 +99,44 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
         if (eof) {
             return -1;
         }
-        long start = System.nanoTime();
-        while (true) {
-            checkOpen();
-            long rem = remaining(timeoutNanos, start);
-            int n = end.read(dst, rem);
-            if (n < 0) {
-                eof = true;
-                return -1;
+        int n;
+        if (timeoutNanos < 0 && kernelBlocks) {
+            n = readBlocking(dst, -1); // one system call; the kernel waits if it must
+        } else {
+            n = end.read(dst, 0);
+            if (n == 0 && timeoutNanos != 0) {
+                n = readBlocking(dst, timeoutNanos);
             }
-            if (n > 0) {
-                bytes += n;
-                return n;
-            }
-            if (rem == 0) {
-                if (timeoutNanos == 0) {
-                    return 0;
+        }
+        if (n < 0) {
+            eof = true;
+            return -1;
+        }
+        bytes += n;
+        return n;
+    }
+
+    /** The part of a read that waits: interruptible, closeable, the clock read only for a deadline. */
+    private int readBlocking(ByteBuffer dst, long timeoutNanos) throws IOException {
+        boolean completed = false;
+        beginBlocking();
+        try {
+            long start = timeoutNanos > 0 ? System.nanoTime() : 0;
+            while (isOpen()) {
+                long rem = timeoutNanos < 0 ? -1 : remaining(timeoutNanos, start);
+                int n = end.read(dst, rem);
+                if (n != 0) {
+                    completed = true;
+                    return n;
                 }
-                checkOpen();
-                throw timeout("read", timeoutNanos, 0);
+                if (rem == 0 && isOpen()) {
+                    completed = true;
+                    throw timeout("read", timeoutNanos, 0);
+                }
             }
+            return 0; // closed: endBlocking throws
+        } finally {
+            endBlocking(completed);
         }
     }
 
@@ -120,20 +156,23 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
     }
 
     private int readBuf(ByteBuf dst, long timeoutNanos) throws IOException {
-        return call(() -> {
+        enter();
+        try {
             int w = dst.writableBytes();
             if (w == 0) {
                 return 0;
             }
             int n;
             if (dst.nioBufferCount() == 1) {
-                ByteBuffer b = dst.nioBuffer(dst.writerIndex(), w);
+                int index = dst.writerIndex();
+                ByteBuffer b = dst.internalNioBuffer(index, w); // the buffer's own cached NIO view
+                int p = b.position();
                 n = readLoop(b, timeoutNanos);
                 if (n > 0) {
                     if (!dst.hasArray() && !dst.isDirect()) {
-                        dst.setBytes(dst.writerIndex(), b.flip());
+                        dst.setBytes(index, b.flip().position(p));
                     }
-                    dst.writerIndex(dst.writerIndex() + n);
+                    dst.writerIndex(index + n);
                 }
             } else {
                 ByteBuffer b = ByteBuffer.allocate(w);
@@ -143,88 +182,149 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
                 }
             }
             return n;
-        });
+        } finally {
+            exit();
+        }
     }
 
     // ---- view / release
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The returned buffer belongs to this end and is reused by its next view: it is valid until {@link #release}
+     * (or the next call on this end), and the caller never {@code release()}s it.
+     */
     @Override
     public ByteBuf view() throws IOException {
-        return call(() -> viewBuf(1, -1));
+        return viewBuf(-1);
     }
 
     @Override
     public ByteBuf view(Duration timeout) throws IOException {
-        long t = toNanos(timeout);
-        return call(() -> viewBuf(1, t));
+        return viewBuf(toNanos(timeout));
     }
 
-    private ByteBuf viewBuf(int min, long timeoutNanos) throws IOException, Closed {
-        checkNoMessageView();
-        ByteBuffer b = viewRaw(min, timeoutNanos, "view");
-        return wrap(b).asReadOnly();
+    private ByteBuf viewBuf(long timeoutNanos) throws IOException {
+        enter();
+        try {
+            checkNoMessageView();
+            ByteBuffer b = viewRaw(1, timeoutNanos, "view");
+            return viewBuf.reset(b, b.position(), b.remaining(), true);
+        } finally {
+            exit();
+        }
     }
 
     /**
-     * A view (position 0) of at least {@code min} bytes, or fewer at end of stream. Throws a timeout exception when
-     * the deadline passes first.
+     * A view (position..limit) of at least {@code min} bytes, or fewer at end of stream. Throws a timeout exception
+     * when the deadline passes first. The buffer is the transport's or this end's, reused by the next call.
      */
-    private ByteBuffer viewRaw(int min, long timeoutNanos, String what) throws IOException, Closed {
+    private ByteBuffer viewRaw(int min, long timeoutNanos, String what) throws IOException {
         if (min > maxView) {
             throw new IllegalArgumentException(what + " of " + min + " bytes exceeds " + maxView);
         }
-        long start = System.nanoTime();
         if (zeroCopy) {
-            while (true) {
-                checkOpen();
-                long rem = remaining(timeoutNanos, start);
-                ByteBuffer b = end.view(min, rem);
-                if (b != null) {
-                    viewed = b.limit();
-                    return b;
-                }
-                if (rem == 0) {
-                    checkOpen();
-                    throw timeout(what, timeoutNanos, 0);
-                }
+            ByteBuffer b = end.view(min, 0);
+            if (b == null && timeoutNanos != 0) {
+                b = viewBlocking(min, timeoutNanos);
             }
+            if (b == null) {
+                throw timeout(what, timeoutNanos, 0);
+            }
+            viewed = b.remaining();
+            return b;
         }
         if (pending == null) {
             pending = ByteBuffer.allocateDirect(Math.max(min, 64 * 1024)).order(ByteOrder.BIG_ENDIAN).limit(0);
         }
-        while (pending.remaining() < min && !eof) {
-            if (pending.capacity() < min) {
-                ByteBuffer bigger = ByteBuffer.allocateDirect(Math.min(maxView, Math.max(min, pending.capacity() * 2)));
-                bigger.put(pending).flip();
-                pending = bigger;
+        if (pending.remaining() < min && !eof) {
+            fillPending(min, timeoutNanos, what);
+        }
+        viewed = pending.remaining();
+        return pending;
+    }
+
+    private ByteBuffer viewBlocking(int min, long timeoutNanos) throws IOException {
+        boolean completed = false;
+        beginBlocking();
+        try {
+            long start = timeoutNanos > 0 ? System.nanoTime() : 0;
+            while (isOpen()) {
+                long rem = timeoutNanos < 0 ? -1 : remaining(timeoutNanos, start);
+                ByteBuffer b = end.view(min, rem);
+                if (b != null || (rem == 0 && isOpen())) {
+                    completed = true;
+                    return b;
+                }
             }
+            return null; // closed: endBlocking throws
+        } finally {
+            endBlocking(completed);
+        }
+    }
+
+    /** Copy mode: reads into {@link #pending} until it holds {@code min} bytes or the stream ends. */
+    private void fillPending(int min, long timeoutNanos, String what) throws IOException {
+        if (pending.capacity() < min) {
+            ByteBuffer bigger = ByteBuffer.allocateDirect(Math.min(maxView, Math.max(min, pending.capacity() * 2)))
+                    .order(ByteOrder.BIG_ENDIAN);
+            bigger.put(pending).flip();
+            pending = bigger;
+        }
+        int n;
+        if (timeoutNanos >= 0 || !kernelBlocks) { // else the blocking read below is the only system call
             pending.compact(); // write mode
-            checkOpen();
-            long rem = remaining(timeoutNanos, start);
-            int n;
             try {
-                n = end.read(pending, rem);
+                n = end.read(pending, 0);
             } finally {
                 pending.flip();
             }
             if (n < 0) {
                 eof = true;
-            } else if (n == 0 && rem == 0) {
-                checkOpen();
-                throw timeout(what, timeoutNanos, 0);
+                return;
+            }
+            if (pending.remaining() >= min || timeoutNanos == 0) {
+                return;
             }
         }
-        viewed = pending.remaining();
-        return pending.slice();
+        boolean completed = false;
+        beginBlocking();
+        try {
+            long start = timeoutNanos > 0 ? System.nanoTime() : 0;
+            while (pending.remaining() < min && !eof) {
+                if (!isOpen()) {
+                    return; // endBlocking throws
+                }
+                long rem = timeoutNanos < 0 ? -1 : remaining(timeoutNanos, start);
+                pending.compact();
+                try {
+                    n = end.read(pending, rem);
+                } finally {
+                    pending.flip();
+                }
+                if (n < 0) {
+                    eof = true;
+                } else if (n == 0 && rem == 0 && isOpen()) {
+                    completed = true;
+                    throw timeout(what, timeoutNanos, 0);
+                }
+            }
+            completed = true;
+        } finally {
+            endBlocking(completed);
+        }
     }
 
     @Override
     public void release(int n) throws IOException {
-        call(() -> {
+        enter();
+        try {
             checkNoMessageView();
             releaseRaw(n);
-            return null;
-        });
+        } finally {
+            exit();
+        }
     }
 
     private void releaseRaw(int n) throws IOException {
@@ -250,29 +350,102 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
 
     @Override
     public ByteBuf readMessage() throws IOException {
-        return call(() -> message(-1, true));
+        return readMessageCopy(-1);
     }
 
     @Override
     public ByteBuf readMessage(Duration timeout) throws IOException {
-        long t = toNanos(timeout);
-        return call(() -> message(t, true));
+        return readMessageCopy(toNanos(timeout));
     }
 
+    private ByteBuf readMessageCopy(long timeoutNanos) throws IOException {
+        enter();
+        try {
+            int len = message(timeoutNanos);
+            if (len < 0) {
+                return null;
+            }
+            ByteBuf out = Unpooled.buffer(len, len);
+            out.writeBytes(msgBase.duplicate().limit(msgStart + Framing.HEADER + len)
+                    .position(msgStart + Framing.HEADER));
+            releaseRaw(len + Framing.HEADER);
+            messages++;
+            return out;
+        } catch (LargeMessage m) {
+            messages++;
+            return Unpooled.wrappedBuffer(m.payload);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Reads the next message into the writable bytes of {@code dst} (growing it as {@link ByteBuf#ensureWritable(int)}
+     * does) and advances its writer index. Returns the message length, or -1 at end of stream.
+     */
+    @Override
+    public int readMessage(ByteBuf dst) throws IOException {
+        enter();
+        try {
+            int len = message(-1);
+            if (len < 0) {
+                return -1;
+            }
+            dst.ensureWritable(len);
+            int w = dst.writerIndex();
+            dst.setBytes(w, viewBuf.reset(msgBase, msgStart + Framing.HEADER, len, true), 0, len);
+            dst.writerIndex(w + len);
+            releaseRaw(len + Framing.HEADER);
+            messages++;
+            return len;
+        } catch (LargeMessage m) {
+            messages++;
+            dst.writeBytes(m.payload);
+            return m.payload.capacity();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The returned buffer belongs to this end and is reused by its next view: it is valid until {@link
+     * #releaseMessage()}, and the caller never {@code release()}s it.
+     */
     @Override
     public ByteBuf viewMessage() throws IOException {
-        return call(() -> message(-1, false));
+        return viewMessage(-1);
     }
 
     @Override
     public ByteBuf viewMessage(Duration timeout) throws IOException {
-        long t = toNanos(timeout);
-        return call(() -> message(t, false));
+        return viewMessage(toNanos(timeout));
+    }
+
+    private ByteBuf viewMessage(long timeoutNanos) throws IOException {
+        enter();
+        try {
+            int len = message(timeoutNanos);
+            if (len < 0) {
+                return null;
+            }
+            messageToRelease = len + Framing.HEADER;
+            messages++;
+            return viewBuf.reset(msgBase, msgStart + Framing.HEADER, len, true);
+        } catch (LargeMessage m) {
+            messageToRelease = 0;
+            messages++;
+            return Unpooled.wrappedBuffer(m.payload).asReadOnly();
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void releaseMessage() throws IOException {
-        call(() -> {
+        enter();
+        try {
             if (messageToRelease < 0) {
                 throw new IllegalStateException("releaseMessage without viewMessage on channel '" + channel() + "'");
             }
@@ -283,8 +456,9 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
             } else {
                 viewed = -1;
             }
-            return null;
-        });
+        } finally {
+            exit();
+        }
     }
 
     private void checkNoMessageView() {
@@ -294,35 +468,45 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
         }
     }
 
-    /** Reads one message; {@code copy} returns an owned buffer, otherwise a view released by releaseMessage. */
-    private ByteBuf message(long timeoutNanos, boolean copy) throws IOException, Closed {
+    /** A message larger than the contiguous window, read into a buffer of its own (header consumed). */
+    private static final class LargeMessage extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient ByteBuffer payload;
+
+        LargeMessage(ByteBuffer payload) {
+            super(null, null, false, false);
+            this.payload = payload;
+        }
+    }
+
+    /**
+     * Views the next message: returns its length, header and payload being {@code msgBase[msgStart, msgStart + 4 +
+     * length)} (viewed, not yet released), or -1 at end of stream. A message larger than the window is copied out
+     * and thrown as {@link LargeMessage}.
+     */
+    private int message(long timeoutNanos) throws IOException, LargeMessage {
         checkNoMessageView();
         ByteBuffer h = viewRaw(Framing.HEADER, timeoutNanos, "readMessage");
-        if (h.limit() < Framing.HEADER) {
+        int have = h.remaining();
+        if (have < Framing.HEADER) {
             viewed = -1;
-            if (h.limit() == 0) {
-                return null;
+            if (have == 0) {
+                return -1;
             }
-            throw Framing.truncated(channel(), h.limit(), Framing.HEADER);
+            throw Framing.truncated(channel(), have, Framing.HEADER);
         }
-        int len = Framing.checkHeader(h.order(ByteOrder.BIG_ENDIAN).getInt(0), maxMessageSize(), channel());
+        int len = Framing.checkHeader(h.order(ByteOrder.BIG_ENDIAN).getInt(h.position()), maxMessageSize(),
+                channel());
         int total = len + Framing.HEADER;
         if (total <= maxView) {
-            ByteBuffer b = h.limit() >= total ? h : viewRaw(total, -1, "readMessage");
-            if (b.limit() < total) {
+            ByteBuffer b = have >= total ? h : viewRaw(total, -1, "readMessage");
+            if (b.remaining() < total) {
                 viewed = -1;
-                throw Framing.truncated(channel(), b.limit(), total);
+                throw Framing.truncated(channel(), b.remaining(), total);
             }
-            if (copy) {
-                ByteBuf out = Unpooled.buffer(len, len);
-                out.writeBytes(b.duplicate().position(Framing.HEADER).limit(total));
-                releaseRaw(total);
-                messages++;
-                return out;
-            }
-            messageToRelease = total;
-            messages++;
-            return wrap(b.duplicate().limit(total)).slice(Framing.HEADER, len).asReadOnly();
+            msgBase = b;
+            msgStart = b.position();
+            return len;
         }
         // larger than the contiguous window: header consumed, payload copied out by stream reads
         releaseRaw(Framing.HEADER);
@@ -333,12 +517,7 @@ public final class DefaultIpcReader extends AbstractEnd implements IpcReader {
                 throw Framing.truncated(channel(), Framing.HEADER + out.position(), total);
             }
         }
-        ByteBuf result = Unpooled.wrappedBuffer(out.flip());
-        messages++;
-        if (!copy) {
-            messageToRelease = 0;
-        }
-        return result;
+        throw new LargeMessage(out.flip());
     }
 
     @Override

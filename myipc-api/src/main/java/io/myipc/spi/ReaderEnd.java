@@ -17,7 +17,8 @@ public interface ReaderEnd {
 
     /**
      * Zero-copy transports only: waits at most {@code timeoutNanos} until at least {@code minBytes} bytes are readable
-     * and returns a view of all readable bytes (position 0, limit = count, contiguous; may be a read-only buffer).
+     * and returns a buffer whose {@code position..limit} are all readable bytes (contiguous; the end may return the
+     * same buffer object each time, re-positioned; the API layer never writes through it).
      * Returns {@code null} when the wait ended first. At end of stream returns a view of what is left, which then
      * has fewer than {@code minBytes} bytes (possibly none). {@code minBytes <= maxViewSize()} is checked by the API
      * layer.
@@ -49,6 +50,14 @@ public interface ReaderEnd {
     /** The transport's own counters by name (may make a system call; not on the data path), or none. */
     default java.util.Map<String, Long> transportCounters() throws IOException {
         return java.util.Map.of();
+    }
+
+    /**
+     * Whether a call without a deadline ({@code timeoutNanos < 0}) is one blocking system call that the kernel ends
+     * when it can (the API layer then makes no attempt without waiting first); {@link #wakeup()} must still end it.
+     */
+    default boolean blocksInKernel() {
+        return false;
     }
 
     /** Makes a call blocked in another thread return promptly (it may then return 0/null). */

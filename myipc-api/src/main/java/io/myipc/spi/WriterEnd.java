@@ -21,8 +21,9 @@ public interface WriterEnd {
     int write(ByteBuffer src, long timeoutNanos) throws IOException;
 
     /**
-     * Zero-copy transports only: returns a buffer of exactly {@code n} writable bytes of transport memory (position 0,
-     * limit n), waiting at most {@code timeoutNanos} for room, or {@code null} if the wait ended first. Throws
+     * Zero-copy transports only: returns a buffer whose {@code position..limit} are exactly {@code n} writable bytes
+     * of transport memory (the end may return the same buffer object each time, re-positioned), waiting at most
+     * {@code timeoutNanos} for room, or {@code null} if the wait ended first. Throws
      * {@link io.myipc.PeerClosedException} when the reader is gone. {@code n <= maxClaimSize()} is checked by the
      * API layer.
      */
@@ -53,6 +54,34 @@ public interface WriterEnd {
     /** The transport's own counters by name (may make a system call; not on the data path), or none. */
     default java.util.Map<String, Long> transportCounters() throws IOException {
         return java.util.Map.of();
+    }
+
+    /**
+     * Whether {@link #write(ByteBuffer, ByteBuffer, long)} is one system call ({@code writev}); the API layer then
+     * writes a message's header and payload with it instead of copying them together.
+     */
+    default boolean gathers() {
+        return false;
+    }
+
+    /**
+     * Writes between 1 and all remaining bytes of {@code first} then {@code second} (advancing their positions), as
+     * {@link #write(ByteBuffer, long)} does for one buffer; returns the count, 0 when the wait ended without room.
+     */
+    default int write(ByteBuffer first, ByteBuffer second, long timeoutNanos) throws IOException {
+        int n = first.hasRemaining() ? write(first, timeoutNanos) : 0;
+        if (!first.hasRemaining() && second.hasRemaining()) {
+            n += write(second, n > 0 ? 0 : timeoutNanos);
+        }
+        return n;
+    }
+
+    /**
+     * Whether a call without a deadline ({@code timeoutNanos < 0}) is one blocking system call that the kernel ends
+     * when it can (the API layer then makes no attempt without waiting first); {@link #wakeup()} must still end it.
+     */
+    default boolean blocksInKernel() {
+        return false;
     }
 
     /** Makes a call blocked in another thread return promptly (it may then return 0/null). */

@@ -52,6 +52,23 @@ public abstract class MessageContract extends ContractBase {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void messagesOfEverySizeArriveWholeInOneBufferOfTheCaller(Mode mode) throws Exception {
+        String uri = newChannelUri();
+        PeerHandle peer = peer(mode, "writer", uri, "open", "write-sized=" + sizes(), "close");
+        try (IpcReader r = openReader(uri)) {
+            ByteBuf dst = Unpooled.buffer(16);
+            for (int k = 0; k < SIZES.length; k++) {
+                dst.clear();
+                assertThat(r.readMessage(dst)).as("message %d", k).isEqualTo(SIZES[k]);
+                Peer.checkMessage(k, SIZES[k], dst);
+            }
+            assertThat(r.readMessage(dst.clear())).isEqualTo(-1);
+        }
+        peer.assertSuccess(OPEN);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void localMessagesOfEverySizeArriveWhole(Mode mode) throws Exception {
         String uri = newChannelUri();
         PeerHandle peer = peer(mode, "reader", uri, "open", "read-sized=" + sizes(), "expect-message-eof");

@@ -97,7 +97,8 @@ public abstract class ZeroCopyContract extends ContractBase {
             int n = Math.min(4096, w.maxClaimSize());
             if (w.capabilities().contains(Capability.ZERO_COPY)) {
                 // the claim is transport memory: there is none free
-                assertThatThrownBy(() -> w.claim(n, Duration.ofMillis(200))).isInstanceOf(IpcTimeoutException.class);
+                assertThatThrownBy(() -> w.claim(n, Duration.ofMillis(200))).isInstanceOf(IpcTimeoutException.class)
+                        .isInstanceOf(io.myipc.IpcException.class);
                 assertThatThrownBy(() -> w.commit(0)).as("no claim is outstanding after a timeout")
                         .isInstanceOf(IllegalStateException.class);
             } else {
@@ -141,6 +142,37 @@ public abstract class ZeroCopyContract extends ContractBase {
             assertThat(rest.readableBytes()).isEqualTo(2);
             assertThat(rest.getShort(rest.readerIndex())).isEqualTo((short) 0x090a);
             r.release(2);
+        }
+    }
+
+    @Test
+    void anAbortedClaimPublishesNothingAndTheClaimBufferIsReusedByTheEnd() throws Exception {
+        String uri = newChannelUri();
+        CompletableFuture<IpcReader> rf = CompletableFuture.supplyAsync(() -> {
+            try {
+                return openReader(uri);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        try (IpcWriter w = openWriter(uri); IpcReader r = rf.get(30, TimeUnit.SECONDS)) {
+            w.abort(); // nothing outstanding: does nothing
+            ByteBuf first = w.claim(8);
+            first.writeLong(-1L);
+            w.abort();
+            ByteBuf second = w.claim(8);
+            assertThat(second).as("one claim buffer per end").isSameAs(first);
+            assertThat(second.release()).as("the end owns it: release() does nothing").isFalse();
+            second.writeLong(42L);
+            w.commit(8);
+            ByteBuf v = r.view();
+            while (v.readableBytes() < 8) {
+                v = r.view();
+            }
+            assertThat(v.readableBytes()).as("the aborted claim left no bytes").isEqualTo(8);
+            assertThat(v.getLong(v.readerIndex())).isEqualTo(42L);
+            assertThat(v.isReadOnly()).isTrue();
+            r.release(8);
         }
     }
 }

@@ -76,7 +76,7 @@ public final class PipeTransport implements Transport {
             removeIfCreated(cfg, created); // connected or failed: the path has done its job either way
         }
         PipeFiles.applySize(cfg, fd);
-        return new FdWriterEnd(fd, cfg.path(), address.describe());
+        return new FdWriterEnd(fd, cfg.path(), address.describe(), true);
     }
 
     @Override
@@ -89,7 +89,7 @@ public final class PipeTransport implements Transport {
         } finally {
             removeIfCreated(cfg, created);
         }
-        return new FdReaderEnd(fd, cfg.path(), address.describe());
+        return new FdReaderEnd(fd, cfg.path(), address.describe(), true);
     }
 
     /**

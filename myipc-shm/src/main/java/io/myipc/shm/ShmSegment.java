@@ -77,7 +77,8 @@ final class ShmSegment implements java.io.Closeable {
         this.fd = fd;
         this.mapping = mapping;
         this.ring = new SpscByteRing(mapping.control(), mapping.data(),
-                new FutexRingWaiter(mapping.address(), mapping.control(), ProcessLiveness::isAlive), policy(address, ctx));
+                new FutexRingWaiter(mapping.address(), mapping.control(), ProcessLiveness::isAlive),
+                policy(address, ctx));
     }
 
     /**

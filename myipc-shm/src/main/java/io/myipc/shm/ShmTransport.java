@@ -30,7 +30,8 @@ public final class ShmTransport implements Transport {
                     + "; an end that gives none uses the existing segment's"),
             new TransportParameter("dir", ShmAddress.DEFAULT_DIR + " (or system property " + ShmAddress.DIR_PROPERTY + ")",
                     "directory of the segment files, on a tmpfs"),
-            new TransportParameter("mode", "0600", "octal file mode of a new segment, e.g. 0660 to share with the group")),
+            new TransportParameter("mode", "0600",
+                    "octal file mode of a new segment, e.g. 0660 to share with the group")),
             WaitParameters.parameters(ShmAddress.WAIT_PROPERTY_PREFIX, ""));
 
     public ShmTransport() {

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
 
 /**
  * What both ends over a FIFO-like descriptor share: the data descriptor (always {@code O_NONBLOCK}), an eventfd for
- * wake-ups and the poll set over both.
+ * wake-ups and the poll set over both, and for {@code pipe:} a blocking twin of the descriptor for untimed calls.
  *
  * <p>Waking: a blocked call sits in {@code poll} on the data descriptor and on the eventfd. {@link #wakeup()} (from
  * the closing or interrupting thread) writes the eventfd, so the call returns at once, with no polling slices and no
@@ -38,6 +38,12 @@ public abstract class FdEnd {
     private long lastAddress;
     private boolean closed;
     private long waits; // polls for room or data; counted by the calling thread
+    /** A blocking descriptor on the same file ({@code pipe:}), or -1: untimed calls block in the kernel on it. */
+    protected final int blockingFd;
+    private volatile int blockedTid; // kernel id of the thread in a call on blockingFd, 0 if none
+    private volatile boolean woken;
+    private Thread tidThread;
+    private int tid;
 
     /**
      * Takes ownership of {@code fd} (already {@code O_NONBLOCK}); closes it if the eventfd cannot be created.
@@ -46,6 +52,17 @@ public abstract class FdEnd {
      * @param description the channel, e.g. {@code ChannelAddress.describe()}
      */
     protected FdEnd(int fd, String path, String description) throws IOException {
+        this(fd, path, description, false);
+    }
+
+    /**
+     * As {@link #FdEnd(int, String, String)}; with {@code blockingCalls}, untimed reads and writes are one blocking
+     * system call on a second, blocking descriptor of the same FIFO ({@code /proc/self/fd/<fd>} opened again). A
+     * close or interrupt then wakes the blocked call as NIO does: {@code dup2} of {@code /dev/null} over that
+     * descriptor (later calls return at once), then the JDK's interrupt signal to the blocked thread ({@code
+     * EINTR}). Without the signal (see {@link WakeSignal}) the end keeps waiting in {@code poll}.
+     */
+    protected FdEnd(int fd, String path, String description, boolean blockingCalls) throws IOException {
         this.fd = fd;
         this.name = path + " (" + description + ")";
         int e = LibC.eventfd(0, Posix.EFD_NONBLOCK | Posix.EFD_CLOEXEC);
@@ -59,6 +76,53 @@ public abstract class FdEnd {
         pollSet.putInt(0, fd);
         pollSet.putInt(8, efd);
         pollSet.putShort(12, Posix.POLLIN);
+        this.blockingFd = blockingCalls && WakeSignal.NUMBER != 0 && WakeSignal.DEV_NULL >= 0 ? openBlocking(fd) : -1;
+    }
+
+    /** A second descriptor of {@code fd}'s file, same access mode, blocking; -1 if it cannot be had. */
+    private static int openBlocking(int fd) {
+        int flags = LibC.fcntl(fd, Posix.F_GETFL, 0);
+        if (flags < 0) {
+            return -1;
+        }
+        int b = LibC.open("/proc/self/fd/" + fd, (flags & 3) | Posix.O_NONBLOCK | Posix.O_CLOEXEC, 0);
+        if (b < 0) {
+            return -1;
+        }
+        if (LibC.fcntl(b, Posix.F_SETFL, flags & 3) < 0) {
+            LibC.close(b);
+            return -1;
+        }
+        return b;
+    }
+
+    /** Whether untimed calls block in the kernel (on {@link #blockingFd}) rather than in {@code poll}. */
+    public final boolean blocksInKernel() {
+        return blockingFd >= 0;
+    }
+
+    /**
+     * Before a call on {@link #blockingFd}: publishes the thread's id for {@link #wakeup()}. Returns false (do not
+     * make the call) when the end is already being woken.
+     */
+    protected final boolean enterBlocking() {
+        Thread t = Thread.currentThread();
+        if (t != tidThread) {
+            tid = WakeSignal.gettid();
+            tidThread = t;
+        }
+        blockedTid = tid;
+        if (woken) { // pairs with wakeup(): it stores woken, then loads blockedTid
+            blockedTid = 0;
+            return false;
+        }
+        return true;
+    }
+
+    /** After a call on {@link #blockingFd}; returns whether a wake-up came (then the call's result is void). */
+    protected final boolean leaveBlocking() {
+        blockedTid = 0;
+        return woken;
     }
 
     /** The data descriptor (for transport-specific ioctls). */
@@ -128,7 +192,15 @@ public abstract class FdEnd {
     }
 
     public final void wakeup() {
+        woken = true;
         LibC.write(efd, wakeAddr, 8);
+        if (blockingFd >= 0) {
+            LibC.dup2(WakeSignal.DEV_NULL, blockingFd); // a call made from now on returns at once
+            int t = blockedTid;
+            if (t != 0) {
+                WakeSignal.send(t); // a call already in the kernel returns EINTR
+            }
+        }
     }
 
     public final void close() throws IOException {
@@ -139,6 +211,9 @@ public abstract class FdEnd {
         int r = LibC.close(fd);
         int err = r < 0 ? LibC.errno() : 0;
         LibC.close(efd);
+        if (blockingFd >= 0) {
+            LibC.close(blockingFd);
+        }
         lastBuffer = null;
         if (r < 0 && err != Errno.EINTR) {
             throw Errno.exception(err, "close of", name);

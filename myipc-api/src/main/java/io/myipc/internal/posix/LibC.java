@@ -97,6 +97,17 @@ public final class LibC {
 
     public static native int getpid();
 
+    public static native int dup2(int oldfd, int newfd);
+
+    /** {@code writev} of the {@code struct iovec} array at native address {@code iov}. */
+    public static native long writev(int fd, long iov, int iovcnt);
+
+    /** {@code sigaction} with {@code act} and {@code oldact} as native addresses (0 for none). */
+    public static native int sigaction(int sig, long act, long oldact);
+
+    /** glibc's {@code SIGRTMAX}. */
+    public static native int __libc_current_sigrtmax();
+
     public static native int kill(int pid, int sig);
 
     public static native int eventfd(int initval, int flags);

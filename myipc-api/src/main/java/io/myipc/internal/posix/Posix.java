@@ -56,6 +56,10 @@ public final class Posix {
 
     /** {@code SYS_futex}: 202 on x86-64, 98 on aarch64. */
     public static final long SYS_FUTEX = "aarch64".equals(System.getProperty("os.arch")) ? 98 : 202;
+    /** {@code SYS_gettid}: 186 on x86-64, 178 on aarch64. */
+    public static final long SYS_GETTID = "aarch64".equals(System.getProperty("os.arch")) ? 178 : 186;
+    /** {@code SYS_tgkill}: 234 on x86-64, 131 on aarch64. */
+    public static final long SYS_TGKILL = "aarch64".equals(System.getProperty("os.arch")) ? 131 : 234;
     public static final int FUTEX_WAIT = 0;
     public static final int FUTEX_WAKE = 1;
     public static final int FUTEX_PRIVATE_FLAG = 128;

@@ -43,6 +43,7 @@ public class ApiHotPathBench {
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
     private final ByteBuffer oneIn = ByteBuffer.allocateDirect(1);
     private final ByteBuffer msg = ByteBuffer.allocateDirect(SIZE);
+    private final ByteBuf into = io.netty.buffer.Unpooled.buffer(SIZE);
 
     @Setup(Level.Trial)
     public void open() throws Exception {
@@ -94,6 +95,26 @@ public class ApiHotPathBench {
     public int writeMessageViewMessage() throws Exception {
         msg.clear();
         w.writeMessage(msg);
+        ByteBuf m = r.viewMessage();
+        int n = m.readableBytes();
+        r.releaseMessage();
+        return n;
+    }
+
+    /** writeMessage(ByteBuffer) of 64 bytes, then readMessage(ByteBuf) into one reused heap buffer. */
+    @Benchmark
+    public int writeMessageReadMessageInto() throws Exception {
+        msg.clear();
+        w.writeMessage(msg);
+        return r.readMessage(into.clear());
+    }
+
+    /** claimMessage(64), one long written, commitMessage; viewMessage/releaseMessage. */
+    @Benchmark
+    public int claimMessageViewMessage() throws Exception {
+        ByteBuf b = w.claimMessage(SIZE);
+        b.setLong(0, SIZE);
+        w.commitMessage(SIZE);
         ByteBuf m = r.viewMessage();
         int n = m.readableBytes();
         r.releaseMessage();

@@ -78,8 +78,8 @@ abstract class RingHalf {
         }
         waits++;
         final RingWaitPolicy p = ring.policy;
-        final long start = System.nanoTime();
         final boolean timed = timeoutNanos > 0;
+        final long start = timed ? System.nanoTime() : 0; // the clock only for a deadline
         int round = 0;
         for (;;) {
             if (closed) {
@@ -99,7 +99,7 @@ abstract class RingHalf {
             if (isPeerGone()) {
                 return whenPeerGone(min);
             }
-            long elapsed = System.nanoTime() - start;
+            long elapsed = timed ? System.nanoTime() - start : 0;
             if (timed && elapsed >= timeoutNanos) {
                 return n;
             }

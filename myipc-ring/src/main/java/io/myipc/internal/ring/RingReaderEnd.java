@@ -8,12 +8,13 @@ import java.nio.ByteBuffer;
 
 /**
  * The SPI reader end over the consumer half of a ring, for every transport whose ring is shared
- * memory ({@code shm:}, {@code kmod:} in mmap mode). Views are read-only slices of the
- * double-mapped data area, so they are contiguous even across the wrap.
+ * memory ({@code shm:}, {@code kmod:} in mmap mode). A view is one reused buffer over the
+ * double-mapped data area, positioned at the readable bytes, so it is contiguous even across the wrap.
  */
 public final class RingReaderEnd implements ReaderEnd {
     private final RingConsumer consumer;
     private final ByteBuffer data;
+    private final ByteBuffer view; // data, re-positioned for each view: no allocation
     private final Closeable resources;
 
     /**
@@ -23,6 +24,7 @@ public final class RingReaderEnd implements ReaderEnd {
     public RingReaderEnd(RingConsumer consumer, Closeable resources) {
         this.consumer = consumer;
         this.data = consumer.ring().data();
+        this.view = data.duplicate();
         this.resources = resources;
     }
 
@@ -53,7 +55,8 @@ public final class RingReaderEnd implements ReaderEnd {
         } else if (n < minBytes) {
             return null;
         }
-        return data.slice(consumer.readOffset(), n).asReadOnlyBuffer(); // contiguous: double mapping
+        int at = consumer.readOffset();
+        return view.limit(at + n).position(at); // contiguous even across the wrap: double mapping
     }
 
     @Override

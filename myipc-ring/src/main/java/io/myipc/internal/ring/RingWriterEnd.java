@@ -10,16 +10,20 @@ import java.util.function.Supplier;
 
 /**
  * The SPI writer end over the producer half of a ring, for every transport whose ring is shared
- * memory ({@code shm:}, {@code kmod:} in mmap mode). Claims are slices of the double-mapped data
- * area, so they are contiguous even across the wrap.
+ * memory ({@code shm:}, {@code kmod:} in mmap mode). A claim is one reused buffer over the
+ * double-mapped data area, positioned at the free bytes, so it is contiguous even across the wrap.
  */
 public final class RingWriterEnd implements WriterEnd {
     private final RingProducer producer;
     private final ByteBuffer data;
+    private final ByteBuffer claim; // data, re-positioned for each claim: no allocation
     private final Closeable resources;
     private final String channel;
     private final Supplier<String> deadPeer;
+    /** Calls between two looks at the clock for the liveness check (a power of two). */
+    private static final int LIVENESS_EVERY = 1024;
     private int claimed;
+    private int calls;
 
     /**
      * @param producer the producer half
@@ -30,6 +34,7 @@ public final class RingWriterEnd implements WriterEnd {
     public RingWriterEnd(RingProducer producer, Closeable resources, String channel, Supplier<String> deadPeer) {
         this.producer = producer;
         this.data = producer.ring().data();
+        this.claim = data.duplicate();
         this.resources = resources;
         this.channel = channel;
         this.deadPeer = deadPeer;
@@ -37,7 +42,7 @@ public final class RingWriterEnd implements WriterEnd {
 
     @Override
     public int write(ByteBuffer src, long timeoutNanos) throws IOException {
-        if (producer.checkPeerPeriodically()) {
+        if (peerGone()) {
             throw peerClosed();
         }
         int n;
@@ -54,7 +59,7 @@ public final class RingWriterEnd implements WriterEnd {
 
     @Override
     public ByteBuffer claim(int n, long timeoutNanos) throws IOException {
-        if (producer.checkPeerPeriodically()) {
+        if (peerGone()) {
             throw peerClosed();
         }
         int free;
@@ -70,7 +75,8 @@ public final class RingWriterEnd implements WriterEnd {
             return null;
         }
         claimed = n;
-        return data.slice(producer.writeOffset(), n); // contiguous even across the wrap: double mapping
+        int at = producer.writeOffset();
+        return claim.limit(at + n).position(at); // contiguous even across the wrap: double mapping
     }
 
     @Override
@@ -106,6 +112,17 @@ public final class RingWriterEnd implements WriterEnd {
     public void close() throws IOException {
         producer.close();
         resources.close();
+    }
+
+    /**
+     * Whether the reader closed (one load of its state word), or, every {@link #LIVENESS_EVERY} calls, whether the
+     * liveness check found it dead; a wait checks it too, so a full ring never hides a dead reader.
+     */
+    private boolean peerGone() {
+        if (producer.isPeerGone()) {
+            return true;
+        }
+        return (++calls & (LIVENESS_EVERY - 1)) == 0 && producer.checkPeerPeriodically();
     }
 
     private PeerClosedException peerClosed() {

@@ -4,12 +4,15 @@ import static io.myipc.internal.posix.Errno.*;
 import static io.myipc.internal.posix.LibC.*;
 import static io.myipc.internal.posix.Posix.*;
 
+import io.myipc.internal.posix.NativeMemory;
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaiter;
 import io.myipc.internal.ring.SpscByteRing;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Sleeps on the peer's {@code wake_seq} word of a ring mapped from a shared file, with a shared
@@ -28,6 +31,9 @@ public final class FutexRingWaiter implements RingWaiter {
     private final long controlAddress;
     private final ByteBuffer control;
     private final OwnerProbe owners;
+    /** One {@code struct timespec} per side (each side waits in one thread at a time): no allocation per wait. */
+    private final ByteBuffer timespecs = NativeMemory.allocate(32).order(ByteOrder.nativeOrder());
+    private final long timespecsAddress = NativeMemory.address(timespecs);
 
     /** A waiter that trusts the {@code *_state} words: every recorded owner counts as alive. */
     public FutexRingWaiter(long controlAddress, ByteBuffer control) {
@@ -46,7 +52,18 @@ public final class FutexRingWaiter implements RingWaiter {
 
     @Override
     public void await(RingSide sleeper, int wakeSeq, int need, long timeoutNanos) throws IOException {
-        futexWait(controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()), wakeSeq, timeoutNanos);
+        int at = sleeper == RingSide.PRODUCER ? 0 : 16;
+        timespecs.putLong(at, timeoutNanos / 1_000_000_000L);
+        timespecs.putLong(at + 8, timeoutNanos % 1_000_000_000L);
+        long r = syscall(SYS_FUTEX, controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()), FUTEX_WAIT, wakeSeq,
+                timespecsAddress + at, 0, 0);
+        Reference.reachabilityFence(timespecs);
+        if (r < 0) {
+            int e = errno();
+            if (e != EAGAIN && e != ETIMEDOUT && e != EINTR) {
+                throw new IOException("futex wait failed: " + describe(e));
+            }
+        }
     }
 
     /** {@code FUTEX_WAIT} on any 32-bit word: sleeps while it holds {@code expected}, at most {@code timeoutNanos}. */
