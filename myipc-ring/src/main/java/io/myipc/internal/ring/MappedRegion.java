@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
 /**
  * A reserved range of address space with pieces of a file mapped into it ({@code MAP_FIXED}), and
  * direct buffers over it that can never touch memory that is no longer ours. The double mapping of
- * a ring (myipc-shm/RING.md) is built on it by {@code shm:} ({@code DoubleMapping}) and by the
+ * a ring (layout: myipc-kmod/include/uapi/myipc.h) is built on it by {@code shm:} ({@code DoubleMapping}) and by the
  * driver's transport ({@code DriverMapping}).
  *
  * <p>Why not simply {@code munmap} on close: a buffer over the range (a view or claim a caller still

@@ -76,7 +76,7 @@ public final class RingConsumer extends RingHalf {
         }
         head += n;
         ring.headRelease(head); // release: we are done with these bytes before the producer reuses them
-        VarHandle.fullFence(); // orders the head store before the load of producer_sleeping (myipc-shm/RING.md)
+        VarHandle.fullFence(); // orders the head store before the load of producer_sleeping (protocol: myipc.h)
         wakePeerIfSleeping();
     }
 

@@ -75,7 +75,7 @@ public final class RingProducer extends RingHalf {
         }
         tail += n;
         ring.tailRelease(tail); // release: the data bytes are visible before the new tail
-        VarHandle.fullFence(); // orders the tail store before the load of consumer_sleeping (myipc-shm/RING.md)
+        VarHandle.fullFence(); // orders the tail store before the load of consumer_sleeping (protocol: myipc.h)
         wakePeerIfSleeping();
     }
 

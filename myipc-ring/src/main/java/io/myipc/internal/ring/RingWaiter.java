@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * How one end of a ring sleeps in the kernel and how the other end wakes it.
  *
- * <p>The ring does the announcing and re-checking (see {@code myipc-shm/RING.md}). A side that
+ * <p>The ring does the announcing and re-checking (protocol: {@code myipc.h}). A side that
  * goes to sleep reads the peer's {@code wake_seq} word, stores a non-zero announcement in its own
  * {@code sleeping} word, re-checks the indices, and calls {@link #await} with the {@code wake_seq}
  * value it read. The other side, after publishing, sees the announcement, bumps its own {@code

@@ -23,7 +23,7 @@ import java.nio.ByteBuffer;
  *   <li>head: consumer {@code setRelease} after reading the data, producer {@code getAcquire}
  *       before overwriting it (the consumer is done with the bytes it gave back);
  *   <li>sleeping words and the index they guard: both sides use a full fence between their store
- *       and the following load (the Dekker pattern of myipc-shm/RING.md), so at least one side
+ *       and the following load (the Dekker pattern of the wait/wake protocol in myipc.h), so at least one side
  *       sees the other's store and no wake-up is lost;
  *   <li>ready and state words: release store, acquire load.
  * </ul>
