@@ -1,7 +1,7 @@
 /**
  * JMH benchmarks of the Java hot path, in one JVM: {@link io.myipc.bench.jmh.ApiHotPathBench} (every API call on
- * {@code pipe:} and {@code shm:}), {@link io.myipc.bench.jmh.RingBaselineBench} (the bare ring under it),
- * {@link io.myipc.bench.jmh.ShmHotPathBench} and {@link io.myipc.bench.jmh.PingPongBench}. Run them with the
+ * {@code pipe:} and {@code shm:}), {@link io.myipc.bench.jmh.RingBaselineBench} (the bare ring under it) and
+ * {@link io.myipc.bench.jmh.PingPongBench}. Run them with the
  * allocation profiler (the goal is {@code gc.alloc.rate.norm} of 0 B/op on every call):
  *
  * <pre>
