@@ -4,6 +4,7 @@ import io.myipc.IpcReader;
 import io.myipc.IpcWriter;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,6 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Every hot call of the API in one thread, on {@code pipe:} and {@code shm:}: each benchmark writes and reads back
  * at once, so the channel never fills and never waits. With {@code -prof gc}, {@code gc.alloc.rate.norm} is the
  * allocation per write+read pair (0 B/op is the goal); {@link RingBaselineBench} is the same work on the bare ring.
+ * Every call of {@link IpcWriter} and {@link IpcReader} is here except {@code readMessage()} (and its timed form),
+ * which returns a new buffer owned by the caller by contract: {@code readMessage(ByteBuf)} is its allocation-free form.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +47,10 @@ public class ApiHotPathBench {
     private final ByteBuffer oneIn = ByteBuffer.allocateDirect(1);
     private final ByteBuffer msg = ByteBuffer.allocateDirect(SIZE);
     private final ByteBuf into = io.netty.buffer.Unpooled.buffer(SIZE);
+    private final ByteBuf oneBuf = io.netty.buffer.Unpooled.directBuffer(1);
+    private final ByteBuf oneBufIn = io.netty.buffer.Unpooled.directBuffer(1);
+    private final ByteBuf msgBuf = io.netty.buffer.Unpooled.directBuffer(SIZE);
+    private final Duration timeout = Duration.ofSeconds(10);
 
     @Setup(Level.Trial)
     public void open() throws Exception {
@@ -52,7 +59,9 @@ public class ApiHotPathBench {
         r = ch.reader();
         for (int i = 0; i < SIZE; i++) {
             msg.put(i, (byte) i);
+            msgBuf.setByte(i, i);
         }
+        oneBuf.setByte(0, 1);
     }
 
     @TearDown(Level.Trial)
@@ -76,6 +85,29 @@ public class ApiHotPathBench {
         w.tryWrite(one);
         oneIn.clear();
         return r.read(oneIn);
+    }
+
+    /** write(ByteBuf) of 1 byte, then tryRead(ByteBuf) of it. */
+    @Benchmark
+    public int writeTryReadByteBuf() throws Exception {
+        w.write(oneBuf.setIndex(0, 1));
+        return r.tryRead(oneBufIn.clear());
+    }
+
+    /** tryWrite(ByteBuf) of 1 byte, then read(ByteBuf) of it. */
+    @Benchmark
+    public int tryWriteReadByteBuf() throws Exception {
+        w.tryWrite(oneBuf.setIndex(0, 1));
+        return r.read(oneBufIn.clear());
+    }
+
+    /** write(ByteBuffer, Duration) of 1 byte, then read(ByteBuffer, Duration) of it: the calls with a deadline. */
+    @Benchmark
+    public int writeReadTimeout() throws Exception {
+        one.clear();
+        w.write(one, timeout);
+        oneIn.clear();
+        return r.read(oneIn, timeout);
     }
 
     /** claim(64), one long written, commit; view, release. */
@@ -107,6 +139,27 @@ public class ApiHotPathBench {
         msg.clear();
         w.writeMessage(msg);
         return r.readMessage(into.clear());
+    }
+
+    /** writeMessage(ByteBuf) of 64 bytes, then readMessage(ByteBuf) into one reused heap buffer. */
+    @Benchmark
+    public int writeMessageByteBufReadMessageInto() throws Exception {
+        w.writeMessage(msgBuf.setIndex(0, SIZE));
+        return r.readMessage(into.clear());
+    }
+
+    /** claim(64) then abort(), claimMessage(64) then abort(): the abandoned claims, nothing published. */
+    @Benchmark
+    public int claimAbort() throws Exception {
+        ByteBuf b = w.claim(SIZE);
+        b.setLong(0, SIZE);
+        int n = b.capacity();
+        w.abort();
+        ByteBuf m = w.claimMessage(SIZE);
+        m.setLong(0, SIZE);
+        n += m.capacity();
+        w.abort();
+        return n;
     }
 
     /** claimMessage(64), one long written, commitMessage; viewMessage/releaseMessage. */
