@@ -11,13 +11,14 @@
  *
  * <p>{@code myipc-bench/jmh-alloc-check [--out DIR]} is the allocation gate of the test command: it runs every
  * benchmark of {@code ApiHotPathBench} (on {@code pipe:} and {@code shm:}) and of {@code RingBaselineBench} with
- * {@code -f 1 -wi 2 -w 500ms -i 3 -r 500ms -prof gc -rf json} (about 2-3 minutes on the 2-core host with the build;
+ * {@code -f 1 -wi 3 -w 300ms -i 3 -r 300ms -prof gc -rf json} (about 2 minutes on the 2-core host with the build;
  * {@code JMH_ALLOC_ARGS} replaces these options), prints one TAP line per benchmark and transport with its
  * {@code gc.alloc.rate.norm} and ns/op, fails any at 1 B/op or more (or without a result), prints
  * {@code writeTryRead} over the bare ring's {@code writeRead} as a ratio (a reported figure, never asserted) and ends
  * with {@code jmh-alloc: N passed, M failed}; {@code --out DIR} keeps the JSON and the log. The limit is 1 B/op and
  * not 0 because the profiler counts every thread's allocation during an iteration, JMH's own included, and divides
- * it by the operations: a steady background of a few KB per second shows as 0.001-0.2 B/op (more on slow calls),
- * while one 16-byte object in every call shows as 16 B/op and one in every 16 calls still as 1 B/op.
+ * it by the operations: a steady background (JMH ~10-15 KB/s, {@code shm:}'s periodic {@code /proc} liveness read
+ * ~150 KB/s) shows as rate &times; time per call, 0.001-0.6 B/op on the host, while one 16-byte object in every
+ * call shows as 16 B/op and one in every 16 calls still as 1 B/op.
  */
 package io.myipc.bench.jmh;
