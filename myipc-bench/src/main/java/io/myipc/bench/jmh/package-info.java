@@ -17,8 +17,10 @@
  * {@code writeTryRead} over the bare ring's {@code writeRead} as a ratio (a reported figure, never asserted) and ends
  * with {@code jmh-alloc: N passed, M failed}; {@code --out DIR} keeps the JSON and the log. The limit is 1 B/op and
  * not 0 because the profiler counts every thread's allocation during an iteration, JMH's own included, and divides
- * it by the operations: a steady background (JMH ~10-15 KB/s, {@code shm:}'s periodic {@code /proc} liveness read
- * ~150 KB/s) shows as rate &times; time per call, 0.001-0.6 B/op on the host, while one 16-byte object in every
- * call shows as 16 B/op and one in every 16 calls still as 1 B/op.
+ * it by the operations: a steady background shows as rate &times; time per call, while one 16-byte object in every
+ * call shows as 16 B/op and one in every 16 calls still as 1 B/op. JMH's own background (~10-20 KB/s, up to 0.9 B/op
+ * on a 70 us {@code pipe:} call on the loaded host) is measured on the bare ring's forks, which allocate nothing,
+ * and taken out of each row (rate &times; its ns/op); the library's own stays in, such as {@code shm:}'s periodic
+ * {@code /proc} liveness read (~150 KB/s, 0.02-0.7 B/op here).
  */
 package io.myipc.bench.jmh;
