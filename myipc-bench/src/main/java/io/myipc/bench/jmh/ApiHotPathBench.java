@@ -24,8 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Every hot call of the API in one thread, on {@code pipe:} and {@code shm:}: each benchmark writes and reads back
  * at once, so the channel never fills and never waits. With {@code -prof gc}, {@code gc.alloc.rate.norm} is the
  * allocation per write+read pair (0 B/op is the goal); {@link RingBaselineBench} is the same work on the bare ring.
- * Every call of {@link IpcWriter} and {@link IpcReader} is here except {@code readMessage()} (and its timed form),
- * which returns a new buffer owned by the caller by contract: {@code readMessage(ByteBuf)} is its allocation-free form.
+ * Every call family of {@link IpcWriter} and {@link IpcReader} is here, in its ByteBuffer and ByteBuf forms (the
+ * timed forms through {@code write}/{@code read} with a {@code Duration}; the timed {@code claim}, {@code view} and
+ * {@code viewMessage} are not measured apart), except {@code readMessage()}, which returns a new buffer owned by the
+ * caller by contract: {@code readMessage(ByteBuf)} is its allocation-free form. {@code myipc-bench/jmh-alloc-check}
+ * runs them all as the allocation gate.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
