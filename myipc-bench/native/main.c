@@ -38,8 +38,8 @@ int main(int argc, char **argv)
 
 	if (env_vm_mode())
 		progress("vm mode %s%s", env_vm_mode(), strcmp(env_vm_mode(), "icount") ? "" :
-			 ": guest instructions as time, vCPUs serialised - spin RTT and sync-mode (spsc vs mutex) "
-			 "contention are not meaningful in this mode");
+			 ": guest instructions as time, vCPUs serialised - spinning rows are not measured and "
+			 "sync-mode (spsc vs mutex) contention is not meaningful in this mode");
 	run_all();
 	print_tables();
 	if (opt->check_ceiling)

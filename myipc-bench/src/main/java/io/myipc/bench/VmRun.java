@@ -94,6 +94,12 @@ final class VmRun {
      * The kernel a --vm run boots when none is named: Debian's 6.1 does not boot under QEMU 7.2's instruction counting
      * (it stops bringing up the second vCPU, see tools/vm/README.md), 6.12 does.
      */
+    /**
+     * The VM's watchdog. A whole emulated run takes 20-40 min on a 2-core host (under instruction counting the guest
+     * runs on one host thread); a hung measurement ends earlier, by the runner's own per-measurement timeouts.
+     */
+    static final int VM_TIMEOUT_SECONDS = 4 * 3600;
+
     static String defaultKernel(String accel) {
         return accel.equals("icount") ? "6.12" : "6.1";
     }
@@ -130,7 +136,8 @@ final class VmRun {
             return 2;
         }
         List<String> cmd = new ArrayList<>(List.of(root.resolve("tools/vm/vm").toString(), "run", "--kernel",
-                o.vmKernel, "--accel", accel, "--params", "nr_devs=2", "--results", out.toString(), "--"));
+                o.vmKernel, "--accel", accel, "--params", "nr_devs=2", "--results", out.toString(),
+                "--timeout", String.valueOf(VM_TIMEOUT_SECONDS), "--"));
         int head = cmd.size();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:ErrorFile=" + out.resolve("hs_err_pid%p.log"));
