@@ -172,9 +172,10 @@ struct myipc_stats {
  * shared memory, its creator) writes the header page, then stores
  * ready = 1 with release semantics as its last store; an end loads ready
  * with acquire before trusting the other header words. The producer
- * writes data bytes, then stores tail with release semantics; the consumer loads tail with acquire, reads the
- * bytes, then stores head with release; the producer loads head with
- * acquire before reusing the space. The kernel re-validates every index it
+ * writes data bytes, then stores tail with release semantics; the
+ * consumer loads tail with acquire, reads the bytes, then stores head
+ * with release; the producer loads head with acquire before reusing the
+ * space. The kernel re-validates every index it
  * reads (tail - head must stay in [0, capacity], and each index may only
  * move forward from the kernel's last view: read(2)/write(2) check the
  * peer's index, MYIPC_IOC_WAIT checks both, so an mmap end that steps its
