@@ -28,6 +28,9 @@ public final class LibC {
     // ---- files
     public static native int open(String path, int flags, int mode);
 
+    /** {@code open} of a NUL-terminated path at a native address: no String conversion, no allocation. */
+    public static native int open(long pathAddress, int flags, int mode);
+
     public static native int close(int fd);
 
     public static native long read(int fd, Pointer buf, long count);
