@@ -268,12 +268,21 @@ public final class Report {
             return "no ceiling in this run";
         }
         double v = num(r, "mb_per_s"), lim = num(c, "mb_per_s");
-        return ratio(v, lim) + " ceiling" + (v > lim ? " **ABOVE THE CEILING**" : "");
+        return ratio(v, lim) + " ceiling" + (v > lim * (1 + CEILING_TOLERANCE) ? " **ABOVE THE CEILING**"
+                : v > lim ? ", at it" : "");
     }
 
     /**
-     * --check-ceiling: one message per throughput median (indices-only rows and the ceiling itself excepted) above
-     * the ceiling's median at the same chunk size; a message too when the records hold no ceiling at all.
+     * How far a median may lie above the ceiling's before it counts as beating it (the C benchmark's
+     * --check-ceiling default): under icount a zero-copy ring does the ceiling's work plus a few instructions per
+     * chunk and lands on it, so the two medians can cross by a few hundredths of a percent.
+     */
+    static final double CEILING_TOLERANCE = 0.01;
+
+    /**
+     * --check-ceiling: one message per throughput median (indices-only rows and the ceiling itself excepted) more
+     * than {@link #CEILING_TOLERANCE} above the ceiling's median at the same chunk size; a message too when the
+     * records hold no ceiling at all.
      */
     public static List<String> aboveCeiling(List<Map<String, Object>> all) {
         List<String> out = new ArrayList<>();
@@ -287,10 +296,11 @@ public final class Report {
                 continue;
             }
             Map<String, Object> c = ceilingOf(all, r);
-            if (c != null && num(r, "mb_per_s") > num(c, "mb_per_s")) {
-                out.add(String.format(Locale.ROOT, "%s %s at %s: %.1f MB/s is above the ceiling's %.1f MB/s",
-                        str(r, "frontend"), str(r, "transport"), sizeName((long) num(r, "chunk_bytes")),
-                        num(r, "mb_per_s"), num(c, "mb_per_s")));
+            if (c != null && num(r, "mb_per_s") > num(c, "mb_per_s") * (1 + CEILING_TOLERANCE)) {
+                out.add(String.format(Locale.ROOT,
+                        "%s %s at %s: %.1f MB/s is more than 1%% above the ceiling's %.1f MB/s", str(r, "frontend"),
+                        str(r, "transport"), sizeName((long) num(r, "chunk_bytes")), num(r, "mb_per_s"),
+                        num(c, "mb_per_s")));
             }
         }
         return out;

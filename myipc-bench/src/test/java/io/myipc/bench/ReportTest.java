@@ -216,6 +216,16 @@ class ReportTest {
     }
 
     @Test
+    void aFigureOnTheCeilingWithinOnePercentIsNotFlagged() {
+        BenchRunner.Run run = runWithCeiling(null);
+        List<Map<String, Object>> all = withCeiling(run);
+        all.add(rec("c", "shm-1m", "throughput", "wait", "hybrid", "chunk_bytes", 65536L, "mb_per_s", 2010.0));
+        assertThat(Report.markdown(run, all, List.of())).contains("1.01x ceiling, at it")
+                .doesNotContain("ABOVE THE CEILING");
+        assertThat(Report.aboveCeiling(all)).isEmpty();
+    }
+
+    @Test
     void checkCeilingNamesEveryMedianAboveItAndAMissingCeiling() {
         BenchRunner.Run run = runWithCeiling(null);
         List<Map<String, Object>> all = withCeiling(run);
@@ -224,7 +234,7 @@ class ReportTest {
         all.add(rec("c", "vmsplice-null", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 9000.0,
                 "work", "indices only, no payload touched"));
         assertThat(Report.aboveCeiling(all))
-                .containsExactly("java shm-1m at 64 KiB: 3000.0 MB/s is above the ceiling's 2000.0 MB/s");
+                .containsExactly("java shm-1m at 64 KiB: 3000.0 MB/s is more than 1% above the ceiling's 2000.0 MB/s");
         assertThat(Report.aboveCeiling(run.results)).singleElement().asString().contains("no ceiling records");
     }
 
