@@ -17,8 +17,8 @@ public interface ReaderEnd {
 
     /**
      * Zero-copy transports only: waits at most {@code timeoutNanos} until at least {@code minBytes} bytes are readable
-     * and returns a buffer whose {@code position..limit} are all readable bytes (contiguous; the end may return the
-     * same buffer object each time, re-positioned; the API layer never writes through it).
+     * and returns a read-only buffer whose {@code position..limit} are all readable bytes (contiguous; the end may
+     * return the same buffer object each time, re-positioned; the API layer never writes through it).
      * Returns {@code null} when the wait ended first. At end of stream returns a view of what is left, which then
      * has fewer than {@code minBytes} bytes (possibly none). {@code minBytes <= maxViewSize()} is checked by the API
      * layer.

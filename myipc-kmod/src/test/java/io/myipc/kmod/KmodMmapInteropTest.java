@@ -10,7 +10,6 @@ import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.OpenContext;
 import io.myipc.spi.ReaderEnd;
 import io.myipc.spi.WriterEnd;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -236,10 +235,6 @@ class KmodMmapInteropTest {
      * reach the reader), the reader's view shows them in place, read-only; a claim is contiguous across the wrap.
      */
     @Test
-    @Disabled("OPEN BUG (2026-12-04): since the flyweight claim/view buffers of the ring ends (s5-jhot), the"
-            + " reader finds 8 zero bytes after 40 SPI claim/commit/view/release rounds over a 4096-byte driver"
-            + " ring and the writer's close, where it must see end of stream; the same rounds over shm: end"
-            + " cleanly. Not found in time; the API-level kmod: mmap contract tests pass. Re-enable with the fix.")
     void claimAndViewAreTheDriversPages() throws Exception {
         String dev = KmodDevices.nextDevice();
         String uri = "kmod:" + dev + "?mode=mmap&size=4096";
@@ -276,14 +271,12 @@ class KmodMmapInteropTest {
                 r.release(n);
                 seq += n;
             }
-        } finally {
             w.close();
-            try {
-                assertThat(r.read(ByteBuffer.allocate(1), -1)).as("end of stream after the writer closed")
-                        .isEqualTo(-1);
-            } finally {
-                r.close(); // also when the assertion fails: an open reader keeps the device's consumer role
-            }
+            assertThat(r.read(ByteBuffer.allocate(1), -1)).as("end of stream after the writer closed").isEqualTo(-1);
+        } finally {
+            // an assertion here would hide the one that failed above; an open reader keeps the device's consumer role
+            w.close();
+            r.close();
         }
     }
 }

@@ -8,13 +8,18 @@ import java.nio.ByteBuffer;
 
 /**
  * The SPI reader end over the consumer half of a ring, for every transport whose ring is shared
- * memory ({@code shm:}, {@code kmod:} in mmap mode). A view is one reused buffer over the
+ * memory ({@code shm:}, {@code kmod:} in mmap mode). A view is one reused read-only buffer over the
  * double-mapped data area, positioned at the readable bytes, so it is contiguous even across the wrap.
  */
 public final class RingReaderEnd implements ReaderEnd {
     private final RingConsumer consumer;
     private final ByteBuffer data;
-    private final ByteBuffer view; // data, re-positioned for each view: no allocation
+    /**
+     * Read-only, made once and re-positioned for each view: no allocation per view. Read-only because the
+     * driver maps the data pages read-only for the consumer, where a put would kill the JVM with SIGSEGV;
+     * this way it throws ReadOnlyBufferException instead (and over shm: cannot corrupt the writer's bytes).
+     */
+    private final ByteBuffer view;
     private final Closeable resources;
 
     /**
@@ -24,7 +29,7 @@ public final class RingReaderEnd implements ReaderEnd {
     public RingReaderEnd(RingConsumer consumer, Closeable resources) {
         this.consumer = consumer;
         this.data = consumer.ring().data();
-        this.view = data.duplicate();
+        this.view = data.asReadOnlyBuffer();
         this.resources = resources;
     }
 
