@@ -32,8 +32,8 @@ final class CopyMode {
             throw e;
         }
         FdWriterEnd end = new FdWriterEnd(fd, cfg.path(), cfg.address().describe());
-        String what = cfg.address().describe();
-        return KmodStats.writer(end, () -> KmodStats.read(end.fd(), what));
+        end.countersFrom(() -> KmodStats.read(fd, cfg.address().describe()));
+        return end;
     }
 
     static ReaderEnd openReader(KmodConfig cfg, OpenContext ctx) throws IOException {
@@ -46,7 +46,7 @@ final class CopyMode {
             throw e;
         }
         FdReaderEnd end = new FdReaderEnd(fd, cfg.path(), cfg.address().describe());
-        String what = cfg.address().describe();
-        return KmodStats.reader(end, () -> KmodStats.read(end.fd(), what));
+        end.countersFrom(() -> KmodStats.read(fd, cfg.address().describe()));
+        return end;
     }
 }

@@ -3,8 +3,6 @@ package io.myipc.kmod;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
-import io.myipc.spi.ReaderEnd;
-import io.myipc.spi.WriterEnd;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,8 +12,8 @@ import java.util.Map;
 
 /**
  * The driver's per-channel counters ({@code MYIPC_IOC_GET_STATS}, {@code struct myipc_stats}) as the
- * {@code transportCounters} of {@link io.myipc.IpcMetrics}, named {@code driver.<field>}; and the end wrappers that
- * report them. The wrappers only add {@code transportCounters()}: every data call goes straight to the wrapped end.
+ * {@code transportCounters} of {@link io.myipc.IpcMetrics}, named {@code driver.<field>}. Both modes' ends read them
+ * through {@code countersFrom} (no wrapper between the API layer and the end).
  */
 final class KmodStats {
     /** The fields of {@code struct myipc_stats} in order (the reserved slots follow). */
@@ -35,108 +33,5 @@ final class KmodStats {
             m.put("driver." + FIELDS[i], b.getLong(i * MyipcUapi.U64));
         }
         return m;
-    }
-
-    /** Functional source of the counters: the end's descriptor, as long as it is open. */
-    interface Source {
-        Map<String, Long> get() throws IOException;
-    }
-
-    static WriterEnd writer(WriterEnd end, Source stats) {
-        return new WriterEnd() {
-            @Override
-            public int write(ByteBuffer src, long timeoutNanos) throws IOException {
-                return end.write(src, timeoutNanos);
-            }
-
-            @Override
-            public ByteBuffer claim(int n, long timeoutNanos) throws IOException {
-                return end.claim(n, timeoutNanos);
-            }
-
-            @Override
-            public void commit(int n) throws IOException {
-                end.commit(n);
-            }
-
-            @Override
-            public int maxClaimSize() {
-                return end.maxClaimSize();
-            }
-
-            @Override
-            public long waits() {
-                return end.waits();
-            }
-
-            @Override
-            public long wakeups() {
-                return end.wakeups();
-            }
-
-            @Override
-            public Map<String, Long> transportCounters() throws IOException {
-                return stats.get();
-            }
-
-            @Override
-            public void wakeup() {
-                end.wakeup();
-            }
-
-            @Override
-            public void close() throws IOException {
-                end.close();
-            }
-        };
-    }
-
-    static ReaderEnd reader(ReaderEnd end, Source stats) {
-        return new ReaderEnd() {
-            @Override
-            public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
-                return end.read(dst, timeoutNanos);
-            }
-
-            @Override
-            public ByteBuffer view(int minBytes, long timeoutNanos) throws IOException {
-                return end.view(minBytes, timeoutNanos);
-            }
-
-            @Override
-            public void release(int n) throws IOException {
-                end.release(n);
-            }
-
-            @Override
-            public int maxViewSize() {
-                return end.maxViewSize();
-            }
-
-            @Override
-            public long waits() {
-                return end.waits();
-            }
-
-            @Override
-            public long wakeups() {
-                return end.wakeups();
-            }
-
-            @Override
-            public Map<String, Long> transportCounters() throws IOException {
-                return stats.get();
-            }
-
-            @Override
-            public void wakeup() {
-                end.wakeup();
-            }
-
-            @Override
-            public void close() throws IOException {
-                end.close();
-            }
-        };
     }
 }

@@ -58,13 +58,16 @@ final class MmapMode {
 
     static WriterEnd openWriter(KmodConfig cfg, OpenContext ctx) throws IOException {
         Attached a = attach(cfg, RingSide.PRODUCER, ctx);
-        return KmodStats.writer(new RingWriterEnd(a.ring.producer(), a, a.what, () -> "the reader's process"),
-                a.waiter::stats);
+        RingWriterEnd end = new RingWriterEnd(a.ring.producer(), a, a.what, () -> "the reader's process");
+        end.countersFrom(a.waiter::stats);
+        return end;
     }
 
     static ReaderEnd openReader(KmodConfig cfg, OpenContext ctx) throws IOException {
         Attached a = attach(cfg, RingSide.CONSUMER, ctx);
-        return KmodStats.reader(new RingReaderEnd(a.ring.consumer(), a), a.waiter::stats);
+        RingReaderEnd end = new RingReaderEnd(a.ring.consumer(), a);
+        end.countersFrom(a.waiter::stats);
+        return end;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.myipc.internal.fd;
 
+import io.myipc.spi.CounterSource;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
@@ -8,6 +9,7 @@ import io.myipc.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
 
 /**
  * What both ends over a FIFO-like descriptor share: the data descriptor (always {@code O_NONBLOCK}), an eventfd for
@@ -43,6 +45,7 @@ public abstract class FdEnd {
     private volatile int blockedTid; // kernel id of the thread in a call on blockingFd, 0 if none
     private volatile boolean woken;
     private Thread tidThread;
+    private CounterSource counters = CounterSource.NONE;
     private int tid;
 
     /**
@@ -123,6 +126,19 @@ public abstract class FdEnd {
     protected final boolean leaveBlocking() {
         blockedTid = 0;
         return woken;
+    }
+
+    /**
+     * Where {@link #transportCounters()} reads from (none by default); set once by the transport, before the end is
+     * handed to the API layer.
+     */
+    public final void countersFrom(CounterSource source) {
+        this.counters = source;
+    }
+
+    /** The counters of {@link #countersFrom}, read now. */
+    public final Map<String, Long> transportCounters() throws IOException {
+        return counters.read();
     }
 
     /** The data descriptor (for transport-specific ioctls). */

@@ -1,10 +1,12 @@
 package io.myipc.internal.ring;
 
+import io.myipc.spi.CounterSource;
 import io.myipc.spi.ReaderEnd;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /**
  * The SPI reader end over the consumer half of a ring, for every transport whose ring is shared
@@ -21,6 +23,7 @@ public final class RingReaderEnd implements ReaderEnd {
      */
     private final ByteBuffer view;
     private final Closeable resources;
+    private CounterSource counters = CounterSource.NONE;
 
     /**
      * @param consumer the consumer half
@@ -72,6 +75,20 @@ public final class RingReaderEnd implements ReaderEnd {
     @Override
     public int maxViewSize() {
         return consumer.ring().capacity();
+    }
+
+    /**
+     * Where {@link #transportCounters()} reads from (none by default); set once by the transport, before the end is
+     * handed to the API layer.
+     */
+    public void countersFrom(CounterSource source) {
+        this.counters = source;
+    }
+
+    /** The counters of {@link #countersFrom}, read now. */
+    @Override
+    public Map<String, Long> transportCounters() throws IOException {
+        return counters.read();
     }
 
     @Override

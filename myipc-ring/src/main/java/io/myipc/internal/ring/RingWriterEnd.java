@@ -1,11 +1,13 @@
 package io.myipc.internal.ring;
 
 import io.myipc.PeerClosedException;
+import io.myipc.spi.CounterSource;
 import io.myipc.spi.WriterEnd;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +20,7 @@ public final class RingWriterEnd implements WriterEnd {
     private final ByteBuffer data;
     private final ByteBuffer claim; // data, re-positioned for each claim: no allocation
     private final Closeable resources;
+    private CounterSource counters = CounterSource.NONE;
     private final String channel;
     private final Supplier<String> deadPeer;
     /** Calls between two looks at the clock for the liveness check (a power of two). */
@@ -91,6 +94,20 @@ public final class RingWriterEnd implements WriterEnd {
     @Override
     public int maxClaimSize() {
         return producer.ring().capacity();
+    }
+
+    /**
+     * Where {@link #transportCounters()} reads from (none by default); set once by the transport, before the end is
+     * handed to the API layer.
+     */
+    public void countersFrom(CounterSource source) {
+        this.counters = source;
+    }
+
+    /** The counters of {@link #countersFrom}, read now. */
+    @Override
+    public Map<String, Long> transportCounters() throws IOException {
+        return counters.read();
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,6 +49,9 @@ class RingEndsTest {
                 r.release(n);
                 seq += n;
             }
+            assertThat(w.transportCounters()).isEmpty(); // none unless the transport gives a source
+            r.countersFrom(() -> Map.of("driver.bytes_read", 7L));
+            assertThat(r.transportCounters()).containsEntry("driver.bytes_read", 7L);
             w.close();
             assertThat(r.read(ByteBuffer.allocate(1), -1)).as("end of stream after the writer closed").isEqualTo(-1);
             r.close();
