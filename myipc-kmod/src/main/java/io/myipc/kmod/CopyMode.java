@@ -12,8 +12,10 @@ import java.io.IOException;
 
 /**
  * {@code mode=copy}: the device is used exactly like a FIFO, so the ends are the shared descriptor ends
- * ({@link FdReaderEnd}, {@link FdWriterEnd}: non-blocking read/write, poll plus an eventfd for wake-ups) and the
- * open is the FIFO rendezvous ({@link FifoOpen}). Only the checks around the open are the driver's own.
+ * ({@link FdReaderEnd}, {@link FdWriterEnd}: non-blocking read/write, poll plus an eventfd for wake-ups; untimed calls
+ * one blocking system call on a blocking twin of the descriptor, as for {@code pipe:}) and the open is the FIFO
+ * rendezvous ({@link FifoOpen}). Only the checks around the open are the driver's own. The twin is a second open of
+ * the device by this end ({@code /proc/self/fd/<fd>}), counted by the driver like any opener and closed with the end.
  */
 final class CopyMode {
     private CopyMode() {
@@ -31,7 +33,7 @@ final class CopyMode {
             LibC.close(fd);
             throw e;
         }
-        FdWriterEnd end = new FdWriterEnd(fd, cfg.path(), cfg.address().describe());
+        FdWriterEnd end = new FdWriterEnd(fd, cfg.path(), cfg.address().describe(), true);
         end.countersFrom(() -> KmodStats.read(fd, cfg.address().describe()));
         return end;
     }
@@ -45,7 +47,7 @@ final class CopyMode {
             LibC.close(fd);
             throw e;
         }
-        FdReaderEnd end = new FdReaderEnd(fd, cfg.path(), cfg.address().describe());
+        FdReaderEnd end = new FdReaderEnd(fd, cfg.path(), cfg.address().describe(), true);
         end.countersFrom(() -> KmodStats.read(fd, cfg.address().describe()));
         return end;
     }

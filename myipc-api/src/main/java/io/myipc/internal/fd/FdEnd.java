@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * What both ends over a FIFO-like descriptor share: the data descriptor (always {@code O_NONBLOCK}), an eventfd for
- * wake-ups and the poll set over both, and for {@code pipe:} a blocking twin of the descriptor for untimed calls.
+ * wake-ups and the poll set over both, and (for {@code pipe:} and {@code kmod:} copy mode) a blocking twin of the
+ * descriptor for untimed calls.
  *
  * <p>Waking: a blocked call sits in {@code poll} on the data descriptor and on the eventfd. {@link #wakeup()} (from
  * the closing or interrupting thread) writes the eventfd, so the call returns at once, with no polling slices and no

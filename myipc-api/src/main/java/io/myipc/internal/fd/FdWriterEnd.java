@@ -78,7 +78,7 @@ public final class FdWriterEnd extends FdEnd implements WriterEnd {
 
     /**
      * {@code writev} when both buffers are direct ({@link #write(ByteBuffer, ByteBuffer, long)}), on the FIFO ends
-     * of {@code pipe:} (those with a blocking twin); {@code kmod:} copy mode keeps one write per message.
+     * that have a blocking twin ({@code pipe:}, {@code kmod:} copy mode).
      */
     @Override
     public boolean gathers() {
