@@ -11,7 +11,7 @@ import java.util.Map;
 @FunctionalInterface
 public interface CounterSource {
     /** No counters. */
-    CounterSource NONE = java.util.Map::of;
+    CounterSource NONE = Map::of;
 
     /** The counters by name, now. */
     Map<String, Long> read() throws IOException;

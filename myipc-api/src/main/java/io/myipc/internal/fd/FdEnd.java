@@ -1,10 +1,10 @@
 package io.myipc.internal.fd;
 
-import io.myipc.spi.CounterSource;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
 import io.myipc.internal.posix.Posix;
+import io.myipc.spi.CounterSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
