@@ -203,6 +203,7 @@ public abstract class ContractBase {
                 throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and FFM: no warning on new JDKs
             cmd.add("-XX:+UseSerialGC");
             cmd.add("-Xshare:auto");
             cmd.addAll(jvmArgs);

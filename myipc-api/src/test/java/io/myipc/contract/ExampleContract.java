@@ -29,6 +29,7 @@ public abstract class ExampleContract extends ContractBase {
         org.junit.jupiter.api.Assumptions.assumeTrue(crossProcess(), "the transport works within one process only");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and FFM: no warning on new JDKs
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -1,5 +1,7 @@
 package io.myipc.bench;
 
+import io.myipc.internal.posix.Sys;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +93,7 @@ public final class Env {
         if (emulated) env.put("note", EMULATION_NOTE);
         env.put("compiler", System.getProperty("java.vm.name", "") + " " + System.getProperty("java.version", ""));
         env.put("java_version", System.getProperty("java.version", ""));
+        env.put("native_binding", Sys.binding()); // ffm (JDK 22+) or jna: the binding of the hot-path calls
         env.put("java_vm", System.getProperty("java.vm.name", "") + " " + System.getProperty("java.vm.version", ""));
         env.put("jvm_args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         env.put("loadavg_at_start", readLine("/proc/loadavg"));

@@ -1,5 +1,7 @@
 package io.myipc.bench;
 
+import io.myipc.internal.posix.Sys;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -23,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 /** The peer JVM, started with this JVM's java and the benchmark's class path; one command at a time. */
 final class PeerProcess implements AutoCloseable {
     static final String CLASSPATH_PROPERTY = "myipc.bench.classpath";
-    static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m");
+    // native access: JNA (JNI) and FFM are restricted from JDK 24 / 22 on (a warning without it; JDK 17 accepts it)
+    static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m", "--enable-native-access=ALL-UNNAMED");
     /** System properties of this JVM that the peer JVM (and a runner in the VM) gets too. */
-    static final List<String> PASSED_PROPERTIES = List.of("myipc.kmod.mmap.experimental");
+    static final List<String> PASSED_PROPERTIES = List.of("myipc.kmod.mmap.experimental", Sys.BINDING_PROPERTY);
 
     /** {@code -Dname=value} for each of {@link #PASSED_PROPERTIES} set in this JVM. */
     static List<String> passedProperties() {

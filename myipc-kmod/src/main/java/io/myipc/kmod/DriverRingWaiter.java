@@ -4,6 +4,7 @@ import io.myipc.IpcException;
 import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
+import io.myipc.internal.posix.Sys;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaiter;
 
@@ -69,8 +70,8 @@ final class DriverRingWaiter implements RingWaiter {
         waitArg.putLong(24, 0);
         // No WAKE of our own here: the peer, mmap or kernel end (blocking read/write or poll), announces every sleep
         // with a fresh number in its sleeping word, and the ring wakes it after a publish only then (myipc.h).
-        int rc = LibC.ioctl(fd, MyipcUapi.IOC_WAIT, waitArgAddress);
-        int err = LibC.errno();
+        int rc = Sys.ioctl(fd, MyipcUapi.IOC_WAIT, waitArgAddress);
+        int err = Sys.errno();
         Reference.reachabilityFence(waitArg); // the kernel reads *waitArg during the call
         if (rc >= 0) {
             return; // READY / PEER_GONE / WOKEN: the ring re-checks its words
@@ -90,7 +91,7 @@ final class DriverRingWaiter implements RingWaiter {
     public void wake(RingSide sleeper) {
         // Called by the end's own (single) calling thread, never concurrently with closeDescriptor (the API layer
         // closes an end only when no call is in flight).
-        LibC.ioctl(fd, MyipcUapi.IOC_WAKE, wakePeerArg); // fails only without a role, which we have
+        Sys.ioctl(fd, MyipcUapi.IOC_WAKE, wakePeerArg); // fails only without a role, which we have
         Reference.reachabilityFence(wakePeer);
     }
 

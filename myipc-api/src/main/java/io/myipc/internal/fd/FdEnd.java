@@ -4,6 +4,7 @@ import io.myipc.internal.posix.Errno;
 import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
 import io.myipc.internal.posix.Posix;
+import io.myipc.internal.posix.Sys;
 import io.myipc.spi.CounterSource;
 
 import java.io.IOException;
@@ -163,9 +164,9 @@ public abstract class FdEnd {
         pollSet.putShort(4, events);
         pollSet.putShort(6, (short) 0);
         pollSet.putShort(14, (short) 0);
-        int r = LibC.poll(pollAddr, 2, ms);
+        int r = Sys.poll(pollAddr, 2, ms);
         if (r < 0) {
-            int err = LibC.errno();
+            int err = Sys.errno();
             if (err == Errno.EINTR) {
                 return 0;
             }

@@ -1,8 +1,8 @@
 package io.myipc.internal.fd;
 
 import io.myipc.internal.posix.Errno;
-import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.Posix;
+import io.myipc.internal.posix.Sys;
 import io.myipc.spi.ReaderEnd;
 
 import java.io.IOException;
@@ -48,8 +48,8 @@ public final class FdReaderEnd extends FdEnd implements ReaderEnd {
         if (!enterBlocking()) {
             return 0;
         }
-        long r = LibC.read(blockingFd, addr, len);
-        int err = r < 0 ? LibC.errno() : 0;
+        long r = Sys.read(blockingFd, addr, len);
+        int err = r < 0 ? Sys.errno() : 0;
         if (leaveBlocking() && r <= 0) {
             return 0; // closing (the end of /dev/null is no end of stream): the API layer throws
         }
@@ -75,10 +75,10 @@ public final class FdReaderEnd extends FdEnd implements ReaderEnd {
         long addr = addressOf(dst);
         long r;
         if (addr >= 0) {
-            r = LibC.read(fd, addr, len);
+            r = Sys.read(fd, addr, len);
         } else {
             ByteBuffer b = bounce();
-            r = LibC.read(fd, bounceAddress(), Math.min(len, b.capacity()));
+            r = Sys.read(fd, bounceAddress(), Math.min(len, b.capacity()));
             if (r > 0) {
                 dst.put(dst.position(), b, 0, (int) r);
             }
@@ -90,7 +90,7 @@ public final class FdReaderEnd extends FdEnd implements ReaderEnd {
         if (r == 0) {
             return -1;
         }
-        int err = LibC.errno();
+        int err = Sys.errno();
         if (err == Errno.EAGAIN || err == Errno.EINTR) {
             return 0;
         }

@@ -1,9 +1,9 @@
 package io.myipc.internal.fd;
 
 import io.myipc.internal.posix.Errno;
-import io.myipc.internal.posix.LibC;
 import io.myipc.internal.posix.NativeMemory;
 import io.myipc.internal.posix.Posix;
+import io.myipc.internal.posix.Sys;
 import io.myipc.spi.WriterEnd;
 
 import java.io.IOException;
@@ -61,8 +61,8 @@ public final class FdWriterEnd extends FdEnd implements WriterEnd {
         if (!enterBlocking()) {
             return 0;
         }
-        long r = LibC.write(blockingFd, addr, len);
-        int err = r < 0 ? LibC.errno() : 0;
+        long r = Sys.write(blockingFd, addr, len);
+        int err = r < 0 ? Sys.errno() : 0;
         if (leaveBlocking() && r <= 0) {
             return 0; // closing: the API layer throws
         }
@@ -117,14 +117,14 @@ public final class FdWriterEnd extends FdEnd implements WriterEnd {
             if (!enterBlocking()) {
                 return 0;
             }
-            r = LibC.writev(blockingFd, iovAddress, 2);
-            err = r < 0 ? LibC.errno() : 0;
+            r = Sys.writev(blockingFd, iovAddress, 2);
+            err = r < 0 ? Sys.errno() : 0;
             if (leaveBlocking() && r <= 0) {
                 return 0;
             }
         } else {
-            r = LibC.writev(fd, iovAddress, 2);
-            err = r < 0 ? LibC.errno() : 0;
+            r = Sys.writev(fd, iovAddress, 2);
+            err = r < 0 ? Sys.errno() : 0;
         }
         Reference.reachabilityFence(first);
         Reference.reachabilityFence(second);
@@ -146,18 +146,18 @@ public final class FdWriterEnd extends FdEnd implements WriterEnd {
         long addr = addressOf(src);
         long r;
         if (addr >= 0) {
-            r = LibC.write(fd, addr, len);
+            r = Sys.write(fd, addr, len);
         } else {
             ByteBuffer b = bounce();
             int n = Math.min(len, b.capacity());
             b.clear().put(0, src, src.position(), n);
-            r = LibC.write(fd, bounceAddress(), n);
+            r = Sys.write(fd, bounceAddress(), n);
         }
         if (r >= 0) {
             src.position(src.position() + (int) r);
             return (int) r;
         }
-        int err = LibC.errno();
+        int err = Sys.errno();
         if (err == Errno.EAGAIN || err == Errno.EINTR) {
             return 0;
         }

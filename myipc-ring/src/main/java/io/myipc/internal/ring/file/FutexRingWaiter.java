@@ -5,6 +5,7 @@ import static io.myipc.internal.posix.LibC.*;
 import static io.myipc.internal.posix.Posix.*;
 
 import io.myipc.internal.posix.NativeMemory;
+import io.myipc.internal.posix.Sys;
 import io.myipc.internal.ring.RingDescriptor;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.internal.ring.RingWaiter;
@@ -55,11 +56,11 @@ public final class FutexRingWaiter implements RingWaiter {
         int at = sleeper == RingSide.PRODUCER ? 0 : 16;
         timespecs.putLong(at, timeoutNanos / 1_000_000_000L);
         timespecs.putLong(at + 8, timeoutNanos % 1_000_000_000L);
-        long r = syscall(SYS_FUTEX, controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()), FUTEX_WAIT, wakeSeq,
-                timespecsAddress + at, 0, 0);
+        long r = Sys.futex(controlAddress + RingDescriptor.wakeSeqOffset(sleeper.peer()), FUTEX_WAIT, wakeSeq,
+                timespecsAddress + at);
         Reference.reachabilityFence(timespecs);
         if (r < 0) {
-            int e = errno();
+            int e = Sys.errno();
             if (e != EAGAIN && e != ETIMEDOUT && e != EINTR) {
                 throw new IOException("futex wait failed: " + describe(e));
             }
@@ -79,7 +80,7 @@ public final class FutexRingWaiter implements RingWaiter {
 
     /** {@code FUTEX_WAKE} of all sleepers on a 32-bit word. */
     public static void futexWake(long address) {
-        syscall(SYS_FUTEX, address, FUTEX_WAKE, Integer.MAX_VALUE, null, 0, 0);
+        Sys.futex(address, FUTEX_WAKE, Integer.MAX_VALUE, 0);
     }
 
     @Override
