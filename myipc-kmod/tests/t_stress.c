@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t_stress.c - the issue's extra scenarios: PIPE_BUF records from four
+ * t_stress.c - the FIFO scenarios under load: PIPE_BUF records from four
  * writers, a 64 MiB checksum-verified transfer with random sizes, peers
  * woken by a close, permission denied for an unprivileged user, and data
  * through dd/cat/sha256sum.

@@ -224,7 +224,7 @@ public abstract class LifecycleContract extends ContractBase {
         }
     }
 
-    /** The explicit bound: a SIGKILLed writer is seen as end of stream within one second. */
+    /** The contract's bound: a SIGKILLed writer is seen as end of stream within one second. */
     @Test
     void aKilledWriterProcessIsSeenAsEndOfStreamWithinOneSecond() throws Exception {
         String uri = newChannelUri();
@@ -250,7 +250,7 @@ public abstract class LifecycleContract extends ContractBase {
         }
     }
 
-    /** The explicit bound: a SIGKILLed reader gives the writer PeerClosedException within one second. */
+    /** The contract's bound: a SIGKILLed reader gives the writer PeerClosedException within one second. */
     @Test
     void aKilledReaderProcessGivesTheWriterPeerClosedWithinOneSecond() throws Exception {
         String uri = newChannelUri();

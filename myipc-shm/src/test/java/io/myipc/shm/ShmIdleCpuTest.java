@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** An idle blocked reader sleeps in the kernel: under 50 ms of CPU in 2 s (the explicit bound). */
+/** An idle blocked reader sleeps in the kernel: under 50 ms of CPU in 2 s. */
 @Timeout(60)
 class ShmIdleCpuTest {
     Path dir;

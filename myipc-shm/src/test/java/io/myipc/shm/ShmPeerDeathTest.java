@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A peer killed with SIGKILL is noticed within a second (the explicit bound). */
+/** A peer killed with SIGKILL is noticed within a second (the contract's bound). */
 @Timeout(60)
 class ShmPeerDeathTest {
     Path dir;
