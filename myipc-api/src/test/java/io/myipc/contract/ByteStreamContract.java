@@ -21,6 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Byte-stream semantics: order, EOF, EPIPE, timeouts, non-blocking calls, ByteBuf overloads. */
 @Timeout(120)
 public abstract class ByteStreamContract extends ContractBase {
+    ByteStreamContract(TransportContract transport) {
+        super(transport);
+    }
+
 
     private static void verify(ByteBuffer buf, int n, long offset) {
         for (int j = 0; j < n; j++) {

@@ -26,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Logical names mapped to this transport by configuration, and the errors for bad names and URIs. */
 @Timeout(120)
 public abstract class ConfigContract extends ContractBase {
+    ConfigContract(TransportContract transport) {
+        super(transport);
+    }
+
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private String scheme() {

@@ -21,7 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Shared machinery of the contract suite. A transport module extends the contract classes and supplies
+ * Shared machinery of the contract suite. A transport's test extends {@link TransportContract} once and supplies
  * {@link #newChannelUri()}; every case runs with the peer in a thread ({@link Mode#THREAD}) and in a child JVM
  * ({@link Mode#PROCESS}).
  */
@@ -41,19 +41,26 @@ public abstract class ContractBase {
     protected static final Duration OPEN = Duration.ofSeconds(30L * SLOWNESS);
 
     private final List<PeerHandle> peers = new ArrayList<>();
+    private final TransportContract transport;
 
-    /**
-     * A URI for a channel no other test uses, e.g. {@code pipe:/tmp/x/c17.fifo}. The channel must hold less than
-     * 64 MiB (the blocking tests write more than that to fill it).
-     */
-    protected abstract String newChannelUri();
+    /** A part of the contract over {@code transport} (one of its {@code @Nested} groups, or a test of its own). */
+    protected ContractBase(TransportContract transport) {
+        this.transport = transport;
+    }
 
-    /** A URI of this transport with a parameter value the transport must reject (e.g. a malformed size). */
-    protected abstract String uriWithBadParameterValue();
+    /** See {@link TransportContract#newChannelUri()}. */
+    protected final String newChannelUri() {
+        return transport.newChannelUri();
+    }
 
-    /** False for an in-process transport: the cases with a child JVM are then skipped. */
-    protected boolean crossProcess() {
-        return true;
+    /** See {@link TransportContract#uriWithBadParameterValue()}. */
+    protected final String uriWithBadParameterValue() {
+        return transport.uriWithBadParameterValue();
+    }
+
+    /** See {@link TransportContract#crossProcess()}. */
+    protected final boolean crossProcess() {
+        return transport.crossProcess();
     }
 
     @AfterEach

@@ -23,6 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 public abstract class ExampleContract extends ContractBase {
+    ExampleContract(TransportContract transport) {
+        super(transport);
+    }
+
 
     private Process start(Class<?> main, List<String> jvmArgs, Map<String, String> env, String... args)
             throws IOException {

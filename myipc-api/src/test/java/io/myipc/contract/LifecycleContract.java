@@ -30,6 +30,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Open rendezvous, interrupt and asynchronous close, closed ends, peer death. */
 @Timeout(120)
 public abstract class LifecycleContract extends ContractBase {
+    LifecycleContract(TransportContract transport) {
+        super(transport);
+    }
+
 
     @Test
     void openWithATimeoutFailsWhenNoPeerComes() {

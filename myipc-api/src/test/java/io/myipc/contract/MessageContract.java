@@ -26,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Length-prefixed messages on every transport. */
 @Timeout(300)
 public abstract class MessageContract extends ContractBase {
+    MessageContract(TransportContract transport) {
+        super(transport);
+    }
+
     static final int MAX = IpcOptions.DEFAULT_MAX_MESSAGE_SIZE;
     static final int[] SIZES = {0, 1, 2, 3, 4, 5, 100, 4095, 4096, 4097, 65535, 65536, 65537, 262_140, 262_141,
             1 << 20, 0, MAX - 1, MAX, 7};

@@ -21,6 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** claim/commit and view/release: zero-copy where the transport has {@code ZERO_COPY}, one copy otherwise. */
 @Timeout(120)
 public abstract class ZeroCopyContract extends ContractBase {
+    ZeroCopyContract(TransportContract transport) {
+        super(transport);
+    }
+
 
     @ParameterizedTest
     @EnumSource(Mode.class)

@@ -20,14 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A FIFO the library created is gone after a close, an open timeout and the SIGKILL of either end. */
 @Timeout(120)
 class PipeCleanupTest extends ContractBase {
-    @Override
-    protected String newChannelUri() {
-        return PipeChannels.newUri();
-    }
-
-    @Override
-    protected String uriWithBadParameterValue() {
-        return PipeChannels.badValueUri();
+    PipeCleanupTest() {
+        super(new PipeContractTest()); // its channel names; the contract machinery for the peers
     }
 
     private static Path fifo(String uri) {

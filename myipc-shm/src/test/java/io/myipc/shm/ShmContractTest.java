@@ -1,8 +1,9 @@
 package io.myipc.shm;
 
-import io.myipc.contract.LifecycleContract;
+import io.myipc.contract.TransportContract;
 
-class ShmLifecycleTest extends LifecycleContract {
+/** The API contract over {@code shm:}. */
+class ShmContractTest extends TransportContract {
     @Override
     protected String newChannelUri() {
         return ShmChannels.newUri();

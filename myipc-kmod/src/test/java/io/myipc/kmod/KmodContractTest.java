@@ -1,15 +1,15 @@
 package io.myipc.kmod;
 
-import io.myipc.contract.LifecycleContract;
+import io.myipc.contract.TransportContract;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.ByteBuffer;
 
-/** The Lifecycle contract over {@code kmod:} copy mode; needs the driver (skipped without it). */
+/** The API contract over {@code kmod:} copy mode; needs the driver (skipped without it). */
 @ExtendWith(RequiresDriver.class)
-class KmodLifecycleTest extends LifecycleContract {
+class KmodContractTest extends TransportContract {
     /**
      * The contract's blocked-call cases give the call 300 ms to reach its blocking point before closing the end. In
      * the VM (QEMU/TCG, several times slower) the first use of Netty's {@code ByteBuf} in this JVM — class

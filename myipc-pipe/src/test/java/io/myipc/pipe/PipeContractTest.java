@@ -1,8 +1,9 @@
 package io.myipc.pipe;
 
-import io.myipc.contract.MessageContract;
+import io.myipc.contract.TransportContract;
 
-class PipeMessageTest extends MessageContract {
+/** The API contract over {@code pipe:}. */
+class PipeContractTest extends TransportContract {
     @Override
     protected String newChannelUri() {
         return PipeChannels.newUri();
