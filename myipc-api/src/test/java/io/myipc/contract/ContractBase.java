@@ -6,17 +6,13 @@ import io.myipc.IpcReader;
 import io.myipc.IpcWriter;
 import org.junit.jupiter.api.AfterEach;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -66,7 +62,7 @@ public abstract class ContractBase {
     @AfterEach
     void stopPeers() throws Exception {
         for (PeerHandle p : peers) {
-            p.kill();
+            p.stop();
         }
         peers.clear();
     }
@@ -121,6 +117,12 @@ public abstract class ContractBase {
 
         /** What went wrong (a thread: the exception; a process: see its stderr in the test output). */
         String failure();
+
+        /**
+         * Ends the script, interrupting it if it still runs (it then closes its end), and frees the peer.
+         * Use {@link #kill()} where the test is about a process that dies.
+         */
+        void stop() throws Exception;
 
         /** SIGKILL (process) or interrupt (thread). */
         void kill() throws Exception;
@@ -193,83 +195,61 @@ public abstract class ContractBase {
         }
 
         @Override
+        public void stop() throws Exception {
+            kill();
+        }
+
+        @Override
         public void kill() throws Exception {
             thread.interrupt();
             thread.join(10_000);
         }
     }
 
-    private static final class ProcessPeer implements PeerHandle {
-        private final Process process;
+    /** A script in a child JVM ({@link PeerJvm}), which goes back to the pool when the script is done. */
+    private static final class ProcessPeer implements PeerHandle, PeerJvm.Run {
+        private static final String EXIT = "\u0000EXIT";
+        private final PeerJvm jvm;
+        private final String who;
         private final BlockingQueue<String> fromPeer = new LinkedBlockingQueue<>();
-        private final OutputStream stdin;
-        private final java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private volatile int status = -1;
+        private volatile boolean died;
         private volatile boolean killed;
+        private boolean released;
 
         ProcessPeer(Map<String, String> env, List<String> jvmArgs, String role, String channel, String[] script)
                 throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and FFM: no warning on new JDKs
-            cmd.add("-XX:+UseSerialGC");
-            cmd.add("-Xshare:auto");
-            cmd.addAll(jvmArgs);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(Peer.class.getName());
-            cmd.add(role);
-            cmd.add(channel);
-            cmd.addAll(List.of(script));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().putAll(env);
-            pb.redirectError(ProcessBuilder.Redirect.INHERIT); // child stderr goes to the test output
-            process = pb.start();
-            stdin = process.getOutputStream();
-            Thread pump = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        fromPeer.add(l);
-                        remember(l);
-                    }
-                } catch (IOException e) {
-                    // process gone
-                } finally {
-                    fromPeer.add("\u0000EXIT");
-                    reportAbnormalExit(role, channel);
-                }
-            }, "peer-stdout-" + process.pid());
-            pump.setDaemon(true);
-            pump.start();
+            jvm = PeerJvm.take(env, jvmArgs);
+            who = "peer process " + jvm.pid() + " (" + role + " of " + channel + ")";
+            jvm.start(role, channel, script, this);
         }
 
-        /**
-         * A JVM that dies of a fatal signal prints its crash banner on stdout, which only this
-         * pump reads: keep the last lines so that such a death is reported, not mistaken for
-         * the peer closing its end.
-         */
-        private synchronized void remember(String line) {
-            if (lastLines.size() == 20) {
-                lastLines.removeFirst();
-            }
-            lastLines.addLast(line);
+        @Override
+        public void line(String line) {
+            fromPeer.add(line);
         }
 
-        private void reportAbnormalExit(String role, String channel) {
+        @Override
+        public void done(int status) {
+            this.status = status;
+            fromPeer.add(EXIT);
+            ended.countDown();
+        }
+
+        @Override
+        public void died() {
+            died = true;
+            fromPeer.add(EXIT);
+            ended.countDown();
             try {
-                if (!process.waitFor(10, TimeUnit.SECONDS) || killed || process.exitValue() == 0
-                        || process.exitValue() == 1) { // 1: Peer's own failure, stack trace already on stderr
-                    return;
+                int s = jvm.exitStatus();
+                if (!killed && s != 0 && s != 1) { // 1: Peer's own failure, stack trace already on stderr
+                    System.err.println(who + " died with exit status " + s + "; its last output lines: "
+                            + jvm.lastLines());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
-            }
-            synchronized (this) {
-                System.err.println("peer process " + process.pid() + " (" + role + " of " + channel
-                        + ") died with exit status " + process.exitValue() + "; its last output lines:");
-                lastLines.forEach(l -> System.err.println("  | " + l));
             }
         }
 
@@ -287,55 +267,75 @@ public abstract class ContractBase {
             while (true) {
                 String l = fromPeer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (l == null) {
-                    throw new AssertionError("peer process did not print " + line + " within " + timeout);
+                    throw new AssertionError(who + " did not print " + line + " within " + timeout);
                 }
                 if (l.startsWith(line)) {
                     return l;
                 }
-                if (l.equals("\u0000EXIT")) {
+                if (l.equals(EXIT)) {
                     fromPeer.add(l);
-                    process.waitFor(5, TimeUnit.SECONDS);
-                    throw new AssertionError("peer process ended before printing " + line + ": " + failure());
+                    throw new AssertionError(who + " ended before printing " + line + ": " + failure());
                 }
             }
         }
 
         @Override
         public void send(String line) throws IOException {
-            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
+            jvm.send(line);
         }
 
         @Override
         public int waitFor(Duration timeout) throws Exception {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                killed = true;
-                process.destroyForcibly();
-                throw new AssertionError("peer process still running after " + timeout + " (killed)");
+            if (!ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError(who + " still running after " + timeout + " (killed)");
             }
-            return process.exitValue();
+            release();
+            return died ? jvm.exitStatus() : status;
         }
 
         @Override
         public String failure() {
-            if (process.isAlive()) {
+            if (ended.getCount() > 0) {
                 return "still running";
             }
-            synchronized (this) {
-                return "exit status " + process.exitValue() + " (its stack trace is in the test's stderr)"
-                        + (lastLines.isEmpty() ? "" : "; its last output lines: " + String.join(" | ", lastLines));
+            if (!died) {
+                return "its script failed (the stack trace is in the test's stderr)";
             }
+            try {
+                return "its JVM ended with exit status " + jvm.exitStatus() + "; its last output lines: "
+                        + jvm.lastLines();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "its JVM ended";
+            }
+        }
+
+        @Override
+        public void stop() throws Exception {
+            if (ended.getCount() > 0 && !killed) {
+                jvm.stop();
+                if (!ended.await(10L * SLOWNESS, TimeUnit.SECONDS)) {
+                    kill();
+                    return;
+                }
+            }
+            release();
         }
 
         @Override
         public void kill() throws Exception {
             killed = true;
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            jvm.kill();
+            ended.await(10, TimeUnit.SECONDS);
         }
 
-        long pid() {
-            return process.pid();
+        /** A child whose script ended (not one that was killed or died) serves the next case. */
+        private synchronized void release() {
+            if (!released && !killed && !died) {
+                released = true;
+                jvm.release();
+            }
         }
     }
 }

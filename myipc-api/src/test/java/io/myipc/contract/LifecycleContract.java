@@ -127,7 +127,7 @@ public abstract class LifecycleContract extends ContractBase {
             Throwable f = blockAndStop(r, () -> r.read(ByteBuffer.allocate(10)), interrupt);
             assertThat(f).isInstanceOf(interrupt ? ClosedByInterruptException.class : AsynchronousCloseException.class);
             assertThatThrownBy(() -> r.read(ByteBuffer.allocate(1))).isInstanceOf(ClosedChannelException.class);
-            peer.kill();
+            peer.stop();
         }
     }
 
@@ -139,7 +139,7 @@ public abstract class LifecycleContract extends ContractBase {
         IpcReader r = openReader(uri);
         peer.expect("READY", OPEN);
         assertThat(blockAndStop(r, r::readMessage, false)).isInstanceOf(AsynchronousCloseException.class);
-        peer.kill();
+        peer.stop();
     }
 
     @ParameterizedTest
@@ -150,7 +150,7 @@ public abstract class LifecycleContract extends ContractBase {
         IpcReader r = openReader(uri);
         peer.expect("READY", OPEN);
         assertThat(blockAndStop(r, r::view, true)).isInstanceOf(ClosedByInterruptException.class);
-        peer.kill();
+        peer.stop();
     }
 
     @ParameterizedTest
@@ -173,7 +173,7 @@ public abstract class LifecycleContract extends ContractBase {
             w.commit(n);
         }, false);
         assertThat(f).isInstanceOf(AsynchronousCloseException.class);
-        peer.kill();
+        peer.stop();
     }
 
     @ParameterizedTest
@@ -189,7 +189,7 @@ public abstract class LifecycleContract extends ContractBase {
             assertThat(f).isInstanceOf(interrupt ? ClosedByInterruptException.class : AsynchronousCloseException.class);
             assertThat(big.position()).as("some bytes went in before it blocked").isPositive();
             assertThatThrownBy(() -> w.write(ByteBuffer.allocate(1))).isInstanceOf(ClosedChannelException.class);
-            peer.kill();
+            peer.stop();
         }
     }
 

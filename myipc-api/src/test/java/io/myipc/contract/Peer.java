@@ -14,12 +14,15 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * The other end of a contract test, run in a thread of the test JVM or in a child JVM:
- * {@code java -cp <class path> io.myipc.contract.Peer <writer|reader> <channel> <command>...}.
+ * The other end of a contract test, run in a thread of the test JVM or in a child JVM that serves one
+ * script after another ({@code java -cp <class path> io.myipc.contract.Peer}, see {@link #main}).
  *
  * <p>Commands (run in order; the first failure ends the peer with exit status 1 and a stack trace on stderr):
  * <pre>
@@ -65,28 +68,78 @@ public final class Peer {
         this.out = out;
     }
 
+    /** Lines of the child protocol that are not script input or output start with this. */
+    static final String CONTROL = "#peer:";
+
+    /**
+     * A child JVM that runs scripts one after another, so a test suite pays a JVM start once per
+     * process it keeps, not once per case (under emulation a start costs seconds). On stdin:
+     * {@code #peer:RUN<tab>role<tab>channel<tab>command...} starts a script in a new thread,
+     * {@code #peer:STOP} interrupts it, and any other line is input for its {@code await}. On stdout the
+     * script's lines, then {@code #peer:DONE 0} (or {@code 1}, with the stack trace on stderr) when it ends.
+     * End of stdin ends the JVM.
+     */
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: Peer <writer|reader> <channel> <command>...");
-            System.exit(2);
-        }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         PrintStream stdout = System.out;
-        Peer p = new Peer(args[0], args[1], stdin::readLine, line -> {
-            stdout.println(line);
-            stdout.flush();
-        });
-        String[] script = new String[args.length - 2];
-        System.arraycopy(args, 2, script, 0, script.length);
-        try {
-            p.run(script);
-        } catch (Throwable t) {
-            System.err.println("Peer " + args[0] + " " + args[1] + " failed:");
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
+        Consumer<String> out = line -> {
+            synchronized (stdout) {
+                stdout.println(line);
+                stdout.flush();
+            }
+        };
+        Script script = null;
+        String line;
+        while ((line = stdin.readLine()) != null) {
+            if (line.startsWith(CONTROL + "RUN\t")) {
+                if (script != null) {
+                    script.thread.join(); // the test sends RUN only after DONE
+                }
+                script = new Script(line.substring(CONTROL.length() + 4).split("\t", -1), out);
+            } else if (line.equals(CONTROL + "STOP")) {
+                if (script != null) {
+                    script.stop();
+                }
+            } else if (script != null) {
+                script.input.add(line);
+            }
         }
-        System.exit(0);
+        if (script != null) {
+            script.stop();
+            script.thread.join(10_000);
+        }
+    }
+
+    /** One script in a child JVM, in a thread of its own so that STOP can interrupt it. */
+    private static final class Script {
+        final BlockingQueue<String> input = new LinkedBlockingQueue<>();
+        final Thread thread;
+        private volatile boolean stopped;
+
+        Script(String[] fields, Consumer<String> out) {
+            Peer peer = new Peer(fields[0], fields[1], input::take, out);
+            String[] commands = Arrays.copyOfRange(fields, 2, fields.length);
+            thread = new Thread(() -> {
+                int status = 0;
+                try {
+                    peer.run(commands);
+                } catch (Throwable e) {
+                    status = 1;
+                    if (!stopped) { // a stopped script's interruption is no failure to report
+                        System.err.println("Peer " + fields[0] + " " + fields[1] + " failed:");
+                        e.printStackTrace();
+                        System.err.flush();
+                    }
+                }
+                out.accept(CONTROL + "DONE " + status);
+            }, "peer-" + fields[0]);
+            thread.start();
+        }
+
+        void stop() {
+            stopped = true;
+            thread.interrupt();
+        }
     }
 
     public void run(String... script) throws Exception {
