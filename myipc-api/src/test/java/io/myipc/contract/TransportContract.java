@@ -1,6 +1,7 @@
 package io.myipc.contract;
 
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The whole API contract over one transport. A transport's test extends this class once and says how to name a
@@ -24,6 +25,12 @@ public abstract class TransportContract {
     /** A URI of this transport with a parameter value the transport must reject (e.g. a malformed size). */
     protected abstract String uriWithBadParameterValue();
 
+    /**
+     * The tag of the groups that test how an application chooses a channel (configuration, the example
+     * programs), not how the transport moves data: a transport with several modes may run them in one.
+     */
+    public static final String CONFIGURATION = "configuration";
+
     /** False for an in-process transport: the cases with a child JVM are then skipped. */
     protected boolean crossProcess() {
         return true;
@@ -37,6 +44,7 @@ public abstract class TransportContract {
     }
 
     @Nested
+    @Tag(CONFIGURATION)
     class Config extends ConfigContract {
         Config() {
             super(TransportContract.this);
@@ -44,6 +52,7 @@ public abstract class TransportContract {
     }
 
     @Nested
+    @Tag(CONFIGURATION)
     class Example extends ExampleContract {
         Example() {
             super(TransportContract.this);
