@@ -128,9 +128,48 @@ public abstract class ContractBase {
         void kill() throws Exception;
     }
 
-    private static final class ThreadPeer implements PeerHandle {
+    /** A peer's output lines as they come, ended by {@link #EXIT} when the script is over. */
+    private abstract static class QueuedPeer implements PeerHandle {
+        static final String EXIT = "\u0000EXIT";
+        final BlockingQueue<String> fromPeer = new LinkedBlockingQueue<>();
+
+        /** The peer, as a failure message names it. */
+        abstract String who();
+
+        /** The cause to attach to a failure (a thread's exception), or null. */
+        Throwable cause() {
+            return null;
+        }
+
+        @Override
+        public void expect(String line, Duration timeout) throws Exception {
+            String got = expectPrefix(line, timeout);
+            if (!got.equals(line)) {
+                throw new AssertionError(who() + " printed " + got + ", expected " + line);
+            }
+        }
+
+        @Override
+        public String expectPrefix(String line, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                String l = fromPeer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (l == null) {
+                    throw new AssertionError(who() + " did not print " + line + " within " + timeout);
+                }
+                if (l.startsWith(line)) {
+                    return l;
+                }
+                if (l.equals(EXIT)) {
+                    fromPeer.add(l);
+                    throw new AssertionError(who() + " ended before printing " + line + ": " + failure(), cause());
+                }
+            }
+        }
+    }
+
+    private static final class ThreadPeer extends QueuedPeer {
         private final BlockingQueue<String> toPeer = new LinkedBlockingQueue<>();
-        private final BlockingQueue<String> fromPeer = new LinkedBlockingQueue<>();
         private final Thread thread;
         private volatile Throwable error;
 
@@ -142,7 +181,7 @@ public abstract class ContractBase {
                 } catch (Throwable t) {
                     error = t;
                 } finally {
-                    fromPeer.add("\u0000EXIT");
+                    fromPeer.add(EXIT);
                 }
             }, "peer-" + role);
             thread.setDaemon(true);
@@ -150,29 +189,13 @@ public abstract class ContractBase {
         }
 
         @Override
-        public void expect(String line, Duration timeout) throws Exception {
-            String got = expectPrefix(line, timeout);
-            if (!got.equals(line)) {
-                throw new AssertionError("peer printed " + got + ", expected " + line);
-            }
+        String who() {
+            return "peer";
         }
 
         @Override
-        public String expectPrefix(String line, Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                String l = fromPeer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (l == null) {
-                    throw new AssertionError("peer did not print " + line + " within " + timeout);
-                }
-                if (l.startsWith(line)) {
-                    return l;
-                }
-                if (l.equals("\u0000EXIT")) {
-                    fromPeer.add(l);
-                    throw new AssertionError("peer ended before printing " + line + ": " + failure(), error);
-                }
-            }
+        Throwable cause() {
+            return error;
         }
 
         @Override
@@ -207,11 +230,9 @@ public abstract class ContractBase {
     }
 
     /** A script in a child JVM ({@link PeerJvm}), which goes back to the pool when the script is done. */
-    private static final class ProcessPeer implements PeerHandle, PeerJvm.Run {
-        private static final String EXIT = "\u0000EXIT";
+    private static final class ProcessPeer extends QueuedPeer implements PeerJvm.Run {
         private final PeerJvm jvm;
         private final String who;
-        private final BlockingQueue<String> fromPeer = new LinkedBlockingQueue<>();
         private final CountDownLatch ended = new CountDownLatch(1);
         private volatile int status = -1;
         private volatile boolean died;
@@ -254,29 +275,8 @@ public abstract class ContractBase {
         }
 
         @Override
-        public void expect(String line, Duration timeout) throws Exception {
-            String got = expectPrefix(line, timeout);
-            if (!got.equals(line)) {
-                throw new AssertionError("peer printed " + got + ", expected " + line);
-            }
-        }
-
-        @Override
-        public String expectPrefix(String line, Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                String l = fromPeer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (l == null) {
-                    throw new AssertionError(who + " did not print " + line + " within " + timeout);
-                }
-                if (l.startsWith(line)) {
-                    return l;
-                }
-                if (l.equals(EXIT)) {
-                    fromPeer.add(l);
-                    throw new AssertionError(who + " ended before printing " + line + ": " + failure());
-                }
-            }
+        String who() {
+            return who;
         }
 
         @Override
