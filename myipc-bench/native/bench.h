@@ -21,25 +21,20 @@
 #define WORK_FULL	"every byte written and read"
 #define WORK_INDICES	"indices only, no payload touched"
 
-/* what a table line is measured as (run.c picks the runs by it) */
-enum tlimit {
-	L_CHANNEL = 0,		/* a transport: correctness, rtt, throughput, rate */
-	L_CEILING,		/* the cross-core throughput ceiling (throughput only) */
-	L_FLOOR,		/* the spinning-RTT floor (rtt only) */
-};
+/* the measurements a transport takes (transport_metrics): run.c plans the run by them */
+enum { M_CORRECTNESS = 1, M_RTT = 2, M_THROUGHPUT = 4, M_RATE = 8 };
 
 struct transport_ops;
 
+/* one line of ../transports.tsv: the Makefile compiles the file into TRANSPORTS[] */
 struct transport {
 	const char *name;
-	const struct transport_ops *ops;	/* its family (transport.h); NULL for the limits */
+	const struct transport_ops *ops;	/* its family (transport.h) */
 	size_t size;		/* pipe / ring / device capacity wanted; 0 = default */
 	int null_reader;	/* vmsplice: reader splices into /dev/null (touches no payload) */
 	const char *what;	/* one line: what exactly is measured */
 	const char *sync;	/* dev copy: the driver's sync mode wanted (mutex|spsc), NULL = any */
 	int ring;		/* a mapped ring (claim/view in place): hybrid wait rows, hybrid throughput */
-	int ndevs;		/* driver devices one channel needs (ping-pong needs one per direction) */
-	enum tlimit limit;
 };
 
 struct opts {
@@ -141,54 +136,56 @@ int env_emulated(void);
 void env_init(void);
 void json_str(FILE *f, const char *s);
 const char *fmt_size(size_t n, char *buf, size_t len);
+void note_cat(char *note, size_t len, const char *s);	/* appends "; s" (or s) to note */
 
 /*
  * How a side waits for its peer (the row's "wait"): WAIT_SPIN polls only;
  * WAIT_SLEEP sleeps in the kernel at once (blocking read(2), or on a ring
- * announce and sleep); WAIT_HYBRID, rings only (files sleep as WAIT_SLEEP),
- * polls HYBRID_SPINS times, yields HYBRID_YIELDS times, then sleeps: the
- * Java ring's default.
+ * announce and sleep); WAIT_HYBRID, rings and the ceiling (files sleep as
+ * WAIT_SLEEP), polls HYBRID_SPINS times, yields HYBRID_YIELDS times, then
+ * sleeps: the Java ring's default.
  */
 #define WAIT_SLEEP	0
 #define WAIT_SPIN	1
 #define WAIT_HYBRID	2
 #define HYBRID_SPINS	200
 #define HYBRID_YIELDS	20
+#define NWAITS		3	/* the WAIT_* run from 0 to NWAITS - 1 */
 
-/* channel: one direction of data, from the writer process to the reader */
-struct ring_end;
-struct chan {
-	const struct transport *t;
-	int fd[2];		/* pipe / socketpair / dev: [0] read end, [1] write end */
-	int nullfd;
-	const char *path;	/* dev */
-	int holder;		/* dev-mmap: O_RDWR fd without a role that keeps the sized ring alive until both ends mapped */
-	struct ring_end *ring;	/* ring transports (shm, dev-mmap): this process's end, NULL before chan_end */
-	void *shm;		/* shm: the ring's memory, mapped before fork */
-	size_t shm_len;
-	uint8_t *vbuf;		/* vmsplice writer: buffer ring of pages */
-	size_t vstride, vslots, vnext;
-	uint8_t *wbuf;		/* writer's message buffer (non-vmsplice) */
-	size_t wbuf_len;
-	int wait, yield, is_parent;	/* wait: WAIT_* */
-	long capacity;		/* in effect, bytes */
-};
+/*
+ * What the run plan and the measurements ask a transport. Its metrics and
+ * wait policies: correctness, rtt, throughput and rate, with sleep, spin
+ * and (rings) hybrid waits, unless its family says less; no ping-pong for
+ * a reader that discards the bytes.
+ */
+unsigned int transport_metrics(const struct transport *t);	/* M_* */
+int transport_has_wait(const struct transport *t, int wait);
+int transport_reads(const struct transport *t);		/* its reader touches every byte it gets */
+/* the transport as its correctness pass runs it: a reader that discards the bytes reads them */
+const struct transport *transport_checked(const struct transport *t, struct transport *copy);
+size_t transport_ping_bytes(const struct transport *t);	/* what one ping-pong message moves */
+/* what qualifies every record of the transport measured with this wait ("" if nothing), in buf */
+const char *transport_note(const struct transport *t, int wait, char *buf, size_t len);
+int transport_available(const struct transport *t, char *why, size_t len);
+int transport_known(const char *name, size_t len);
 
+/* channel: one direction of data, from the writer process to the reader (transport.h) */
+struct chan;
 enum { END_R = 0, END_W = 1 };
-int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, const char *path, char *err, size_t elen);
+struct chan *chan_create(const struct transport *t, size_t maxmsg, const char *path, char *err, size_t elen);
 int chan_end(struct chan *c, int end, int wait, char *err, size_t elen);
+long chan_capacity(const struct chan *c);	/* bytes in effect */
 /* the buffer to fill with the next message of n bytes (<= chan_max_claim); NULL with errno = EPIPE/EIO */
 uint8_t *chan_wbuf(struct chan *c, size_t n);
 size_t chan_max_claim(const struct chan *c);	/* rings: the capacity; others: SIZE_MAX */
-/* zero-copy read (rings only): wait for bytes, point *p at up to max of them in the ring */
-ssize_t chan_view(struct chan *c, const uint8_t **p, size_t max);	/* >0, -errno */
-int chan_release(struct chan *c, size_t n);
-const char *transport_note(const struct transport *t);	/* e.g. the driver's sync mode, "" if none */
 int chan_send(struct chan *c, const uint8_t *p, size_t n);	/* 0 or -errno */
-ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max);	/* >0, 0 EOF, -errno */
+/* the reader's next bytes, up to max, where they lie: *v points into the ring, or at buf */
+ssize_t chan_view(struct chan *c, uint8_t *buf, size_t max, const uint8_t **v);	/* >0, 0 EOF, -errno */
+int chan_release(struct chan *c, size_t n);	/* done with the n bytes of the last view */
+/* ping-pong over a (pinger to ponger) and b (back): one byte each way; the byte, or -errno */
+int chan_ping(struct chan *a, struct chan *b, uint8_t v);
+int chan_pong(struct chan *a, struct chan *b);
 void chan_close(struct chan *c);
-int transport_available(const struct transport *t, char *why, size_t len);
-int transport_known(const char *name, size_t len);
 
 /* the other process of a measurement (0: none): checked while spinning/waiting */
 void peer_set(pid_t pid);
@@ -201,16 +198,11 @@ struct verdict { int ok; char msg[256]; };
 int run_correctness(const struct transport *t, int inject, struct verdict *v);
 const char *wait_name(int wait);
 int run_rtt(const struct transport *t, int wait, long count, long warm, int verified, char *err, size_t elen);
-/* throughput of a transport, or of the ceiling (t->limit == L_CEILING) */
 int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int verified, int inject,
 		   char *err, size_t elen);
 int run_rate(const struct transport *t, int wait, long rate, double seconds, int verified, char *err, size_t elen);
-int run_cacheline(long count, long warm, char *err, size_t elen);
 
 /* run.c: the run plan */
-extern const int WAITS[];
-int nwaits(const struct transport *t);
-int can_pingpong(const struct transport *t);
 void run_all(void);
 void check_ceiling(void);	/* fails rows above the ceiling (--check-ceiling) */
 int run_failures(void);

@@ -8,16 +8,13 @@
 #include "bench.h"
 
 #include <errno.h>
-#include <linux/futex.h>
 #include <math.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,26 +28,11 @@ struct shared {
 	uint64_t p_cpu[MAX_PASSES];	/* reader: CPU ns of each pass */
 	int failed;
 	char msg[256];
-	uint32_t line[64] __attribute__((aligned(128)));	/* cacheline ping-pong */
-};
-
-/*
- * The ceiling's shared buffer: chunk-sized slots, one flag per slot on
- * its own cache line. A flag says full or empty, and whether the side
- * waiting for it to change sleeps on it (so the other side wakes it).
- */
-enum { SLOT_EMPTY, SLOT_FULL, SLOT_EMPTY_SLEEPER, SLOT_FULL_SLEEPER };
-
-struct ceil {
-	uint8_t *data;
-	uint8_t *flags;		/* flag i at flags + 64 * i */
-	size_t nslots, slot;
-	uint64_t next;		/* this side's next slot (each process has its copy) */
 };
 
 struct ctx {
 	const struct transport *t;
-	struct chan a, b;	/* a: parent -> child, b: child -> parent */
+	struct chan *a, *b;	/* a: parent -> child, b: child -> parent */
 	struct shared *sh;
 	int ctl[2];
 	int done[2];		/* reader -> writer: one byte per finished pass */
@@ -62,8 +44,6 @@ struct ctx {
 	int verify;		/* correctness pass: byte pattern, every byte checked */
 	int work;		/* timed runs: word pattern written, every byte folded */
 	int inject_pass;	/* -1, or the pass in which one byte is flipped */
-	int inplace;		/* reader reads a view in the ring (chan_view) */
-	struct ceil *ce;	/* the ceiling instead of a channel */
 	uint64_t p_t0[MAX_PASSES], p_cpu[MAX_PASSES];	/* writer: start and CPU ns of each pass */
 	/* rtt / rate */
 	long count, warm, rate;
@@ -220,25 +200,17 @@ static int fork_run(struct ctx *x, int (*child)(struct ctx *), int (*parent)(str
 
 static int make_chans(struct ctx *x, int two, size_t maxmsg, char *err, size_t elen)
 {
-	if (chan_create(&x->a, x->t, maxmsg, opt->devs[0], err, elen))
+	x->a = chan_create(x->t, maxmsg, opt->devs[0], err, elen);
+	if (!x->a)
 		return -1;
 	if (!two)
 		return 0;
-	if (chan_create(&x->b, x->t, maxmsg, opt->ndevs > 1 ? opt->devs[1] : NULL, err, elen)) {
-		chan_close(&x->a);
+	x->b = chan_create(x->t, maxmsg, opt->ndevs > 1 ? opt->devs[1] : NULL, err, elen);
+	if (!x->b) {
+		chan_close(x->a);
 		return -1;
 	}
 	return 0;
-}
-
-/* appends "; s" (or s) to the record's note */
-static void note_add(struct record *r, const char *s)
-{
-	size_t n = strlen(r->note);
-
-	if (!s || !*s)
-		return;
-	snprintf(r->note + n, sizeof(r->note) - n, "%s%s", n ? "; " : "", s);
 }
 
 const char *wait_name(int wait)
@@ -251,16 +223,17 @@ static int icount(void)
 	return env_vm_mode() && !strcmp(env_vm_mode(), "icount");
 }
 
-/* what qualifies every record of a transport (the driver's sync mode, the wait policy, pieces) */
+static void note_add(struct record *r, const char *s)
+{
+	note_cat(r->note, sizeof(r->note), s);
+}
+
+/* what qualifies every record of a transport (its family's note, the wait policy, pieces) */
 static void transport_notes(struct record *r, const struct transport *t, int wait, size_t chunk, size_t piece)
 {
-	char b[160];
+	char b[sizeof(r->note)];
 
-	note_add(r, transport_note(t));
-	if (t->ring && wait == WAIT_SLEEP && opt->spin_before_sleep) {
-		snprintf(b, sizeof(b), "polls %ld times before announcing a sleep", opt->spin_before_sleep);
-		note_add(r, b);
-	}
+	note_add(r, transport_note(t, wait, b, sizeof(b)));
 	if (wait == WAIT_HYBRID) {
 		snprintf(b, sizeof(b), "hybrid wait: %d polls, %d sched_yield(), then sleep", HYBRID_SPINS, HYBRID_YIELDS);
 		note_add(r, b);
@@ -269,158 +242,12 @@ static void transport_notes(struct record *r, const struct transport *t, int wai
 		snprintf(b, sizeof(b), "each %zu-byte chunk is claimed in ring-sized (%zu-byte) pieces", chunk, piece);
 		note_add(r, b);
 	}
-	/* the instruction-counting VM serialises the vCPUs: no real spinning, no real contention */
+	/* the instruction-counting VM serialises the vCPUs: no real spinning */
 	if (icount() && wait == WAIT_SPIN)
 		note_add(r, "not meaningful under icount: spinning RTT (the vCPUs run one at a time)");
-	if (icount() && t->sync)
-		note_add(r, "not meaningful under icount: sync-mode contention (the vCPUs run one at a time)");
-}
-
-/* ---- the ceiling: slots and flags in shared memory ---------------------- */
-
-static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts)
-{
-	/* not FUTEX_PRIVATE: the two processes share the mapping */
-	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
-}
-
-static uint32_t *ceil_flag(struct ceil *ce)
-{
-	return (uint32_t *)(ce->flags + 64 * (ce->next % ce->nslots));
-}
-
-/*
- * Wait until the flag of our next slot says full (reader) or empty
- * (writer): HYBRID_SPINS polls, HYBRID_YIELDS yields, then mark the flag
- * "sleeper" and FUTEX_WAIT on it; the other side's exchange sees the mark
- * and wakes us. The bounded sleep notices a vanished peer.
- */
-static int ceil_wait(struct ceil *ce, int full)
-{
-	const struct timespec tmo = { 0, 50 * 1000 * 1000 };
-	uint32_t *f = ceil_flag(ce);
-	uint32_t idle = full ? SLOT_EMPTY : SLOT_FULL;
-	uint32_t sleeper = full ? SLOT_EMPTY_SLEEPER : SLOT_FULL_SLEEPER;
-
-	for (long n = 0;; n++) {
-		uint32_t v = __atomic_load_n(f, __ATOMIC_ACQUIRE);
-
-		if (v != idle && v != sleeper)
-			return 0;
-		if (n < HYBRID_SPINS) {
-			if (opt->same_core)
-				sched_yield();
-			else
-				__builtin_ia32_pause();
-			continue;
-		}
-		if (n < HYBRID_SPINS + HYBRID_YIELDS) {
-			sched_yield();
-			continue;
-		}
-		if (v == idle && !__atomic_compare_exchange_n(f, &v, sleeper, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			continue;	/* it changed: look again */
-		futex(f, FUTEX_WAIT, sleeper, &tmo);
-		if (timed_out || peer_gone())
-			return -EPIPE;
-	}
-}
-
-/* publish our slot as full (writer) or empty (reader), waking a sleeping peer */
-static void ceil_publish(struct ceil *ce, int full)
-{
-	uint32_t *f = ceil_flag(ce);
-	uint32_t old = __atomic_exchange_n(f, full ? SLOT_FULL : SLOT_EMPTY, __ATOMIC_ACQ_REL);
-
-	if (old == (full ? SLOT_EMPTY_SLEEPER : SLOT_FULL_SLEEPER))
-		futex(f, FUTEX_WAKE, 1, NULL);
-	ce->next++;
-}
-
-static struct ceil *ceil_create(size_t chunk)
-{
-	struct ceil *ce = calloc(1, sizeof(*ce));
-
-	if (!ce)
-		die("out of memory");
-	ce->slot = chunk;
-	ce->nslots = ((1u << 20) + chunk - 1) / chunk;
-	if (ce->nslots < 2)
-		ce->nslots = 2;
-	ce->data = mmap(NULL, ce->nslots * chunk, PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	ce->flags = mmap(NULL, ce->nslots * 64, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (ce->data == MAP_FAILED || ce->flags == MAP_FAILED)
-		die("mmap ceiling buffer (%zu slots of %zu bytes): %s", ce->nslots, chunk, strerror(errno));
-	memset(ce->data, 0, ce->nslots * chunk);
-	memset(ce->flags, 0, ce->nslots * 64);
-	return ce;
-}
-
-static void ceil_free(struct ceil *ce)
-{
-	munmap(ce->data, ce->nslots * ce->slot);
-	munmap(ce->flags, ce->nslots * 64);
-	free(ce);
 }
 
 /* ---- throughput and the correctness pass ----------------------------- */
-
-/* the writer's next buffer: a ceiling slot, the claimed ring space or its write buffer */
-static uint8_t *w_claim(struct ctx *x, size_t n)
-{
-	if (x->ce) {
-		int e = ceil_wait(x->ce, 0);
-
-		if (e) {
-			errno = -e;
-			return NULL;
-		}
-		return x->ce->data + (x->ce->next % x->ce->nslots) * x->ce->slot;
-	}
-	return chan_wbuf(&x->a, n);
-}
-
-static int w_send(struct ctx *x, uint8_t *p, size_t n)
-{
-	if (x->ce) {
-		ceil_publish(x->ce, 1);
-		return 0;
-	}
-	return chan_send(&x->a, p, n);
-}
-
-/* the reader's next bytes, where they lie: *v points at them (a ceiling slot, a ring view, or buf) */
-static ssize_t r_get(struct ctx *x, uint8_t *buf, size_t max, const uint8_t **v)
-{
-	if (x->ce) {
-		int e = ceil_wait(x->ce, 1);
-
-		if (e)
-			return e;
-		*v = x->ce->data + (x->ce->next % x->ce->nslots) * x->ce->slot;
-		return (ssize_t)(max < x->ce->slot ? max : x->ce->slot);
-	}
-	if (x->inplace) {
-		ssize_t k = chan_view(&x->a, v, max);
-
-		if (k != -EINVAL)
-			return k;
-		x->inplace = 0;	/* this channel has no view in place: read a copy */
-	}
-	*v = buf;
-	return chan_recv(&x->a, buf, max);
-}
-
-static int r_done(struct ctx *x, size_t k)
-{
-	if (x->ce) {
-		ceil_publish(x->ce, 0);
-		return 0;
-	}
-	return x->inplace ? chan_release(&x->a, k) : 0;
-}
 
 static int tp_child(struct ctx *x)
 {
@@ -428,7 +255,7 @@ static int tp_child(struct ctx *x)
 	uint8_t *buf;
 	char e[200];
 
-	if (!x->ce && chan_end(&x->a, END_R, x->wait, e, sizeof(e))) {
+	if (chan_end(x->a, END_R, x->wait, e, sizeof(e))) {
 		child_fail(x, "%s", e);
 		return -1;
 	}
@@ -442,7 +269,7 @@ static int tp_child(struct ctx *x)
 		while (got < x->bytes) {
 			uint64_t left = x->bytes - got;
 			const uint8_t *view = NULL;
-			ssize_t k = r_get(x, buf, left < x->chunk ? left : x->chunk, &view);
+			ssize_t k = chan_view(x->a, buf, left < x->chunk ? left : x->chunk, &view);
 
 			if (k <= 0) {
 				child_fail(x, "reader: %s after %llu of %llu bytes",
@@ -462,7 +289,7 @@ static int tp_child(struct ctx *x)
 			} else if (x->work) {
 				fold_bytes(&f, view, (size_t)k);
 			}
-			int r = r_done(x, (size_t)k);
+			int r = chan_release(x->a, (size_t)k);
 
 			if (r) {
 				child_fail(x, "reader: release: %s", strerror(-r));
@@ -491,11 +318,11 @@ static int tp_parent(struct ctx *x)
 {
 	uint64_t bad = x->bytes / 2 + 17;	/* the byte --inject-corruption flips */
 
-	if (!x->ce && chan_end(&x->a, END_W, x->wait, x->err, sizeof(x->err)))
+	if (chan_end(x->a, END_W, x->wait, x->err, sizeof(x->err)))
 		return -1;
 	/* a mapped ring is claimed at most its capacity at a time (known once this end has mapped it) */
-	if (!x->ce && chan_max_claim(&x->a) < x->piece)
-		x->piece = chan_max_claim(&x->a);
+	if (chan_max_claim(x->a) < x->piece)
+		x->piece = chan_max_claim(x->a);
 	if (wait_ready(x))
 		return -1;
 	for (int pass = 0; pass < x->passes; pass++) {
@@ -511,7 +338,7 @@ static int tp_parent(struct ctx *x)
 
 		for (uint64_t off = 0; off < x->bytes; off += x->piece) {
 			size_t n = x->bytes - off < x->piece ? (size_t)(x->bytes - off) : x->piece;
-			uint8_t *p = w_claim(x, n);
+			uint8_t *p = chan_wbuf(x->a, n);
 			int e;
 
 			if (!p) {
@@ -525,7 +352,7 @@ static int tp_parent(struct ctx *x)
 				words_fill(p, off, n);
 			if (pass == x->inject_pass && bad >= off && bad < off + n)
 				p[bad - off] ^= 0x5a;
-			e = w_send(x, p, n);
+			e = chan_send(x->a, p, n);
 			if (e) {
 				snprintf(x->err, sizeof(x->err), "writer: %s after %llu bytes", strerror(-e),
 					 (unsigned long long)off);
@@ -537,48 +364,44 @@ static int tp_parent(struct ctx *x)
 	return 0;
 }
 
-/* one fork: x->passes passes of x->bytes; the channel (or the ceiling) made here */
+/* one fork: x->passes passes of x->bytes; the channel made here */
 static int tp_run(struct ctx *x, char *err, size_t elen)
 {
 	int rc;
 
 	x->piece = x->chunk;
-	if (x->t->limit == L_CEILING) {
-		x->ce = ceil_create(x->chunk);
-		x->cap = (long)(x->ce->nslots * x->chunk);
-		rc = fork_run(x, tp_child, tp_parent, err, elen);
-		ceil_free(x->ce);
-		x->ce = NULL;
-		return rc;
-	}
 	if (make_chans(x, 0, x->chunk, err, elen))
 		return -1;
-	x->cap = x->a.capacity;
-	x->inplace = x->t->ring;
+	x->cap = chan_capacity(x->a);
 	rc = fork_run(x, tp_child, tp_parent, err, elen);
-	chan_close(&x->a);
+	chan_close(x->a);
 	return rc;
+}
+
+/* throughput and correctness runs: the transport's hybrid wait where it has one, else sleep */
+static int one_way_wait(const struct transport *t)
+{
+	return transport_has_wait(t, WAIT_HYBRID) ? WAIT_HYBRID : WAIT_SLEEP;
 }
 
 int run_correctness(const struct transport *tr, int inject, struct verdict *v)
 {
-	/* vmsplice-null's reader never looks at the data: verify its writer path with read(2) */
-	struct transport t = *tr;
+	struct transport copy;
+	const struct transport *t = transport_checked(tr, &copy);
 
-	t.null_reader = 0;
 	v->ok = 1;
 	v->msg[0] = 0;
 	for (int i = 0; i < opt->nsizes; i++) {
 		struct ctx x;
 
 		memset(&x, 0, sizeof(x));
-		x.t = &t;
+		x.t = t;
 		x.chunk = opt->sizes[i];
 		x.bytes = opt->verify_bytes > 4 * x.chunk ? opt->verify_bytes : 4 * x.chunk;
 		x.bytes += x.chunk / 3;	/* end on a partial chunk */
 		x.passes = 1;
 		x.verify = 1;
-		x.wait = t.ring ? WAIT_HYBRID : WAIT_SLEEP;
+		x.wait = one_way_wait(t);
 		x.inject_pass = inject && i == 0 ? 0 : -1;
 		char e[200];
 
@@ -629,9 +452,9 @@ int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int 
 	if (!x.bytes)
 		x.bytes = chunk;
 	x.passes = 1 + n;
-	/* a reader that splices to /dev/null cannot fold: neither side touches the payload */
-	x.work = !t->null_reader;
-	x.wait = t->ring || t->limit == L_CEILING ? WAIT_HYBRID : WAIT_SLEEP;
+	/* a reader that discards the bytes cannot fold: neither side touches the payload */
+	x.work = transport_reads(t);
+	x.wait = one_way_wait(t);
 	x.inject_pass = inject ? 1 : -1;
 	if (tp_run(&x, err, elen))
 		return -1;
@@ -657,10 +480,6 @@ int run_throughput(const struct transport *t, size_t chunk, uint64_t bytes, int 
 	r.capacity = x.cap;
 	r.verified = verified;
 	snprintf(r.work, sizeof(r.work), "%s", x.work ? WORK_FULL : WORK_INDICES);
-	if (t->limit == L_CEILING)
-		note_add(&r, "two processes, one flag per chunk-sized slot; its own hybrid wait (spin, yield, futex)");
-	if (!x.work)
-		note_add(&r, "the reader splices to /dev/null: the payload is neither written nor read, never compare");
 	transport_notes(&r, t, x.wait, chunk, x.piece);
 	rec_add(&r);
 	return 0;
@@ -676,8 +495,8 @@ static int pp_child(struct ctx *x)
 	long n = 0;
 	uint64_t c0 = cpu_ns(), w0 = now_ns();
 
-	if (chan_end(&x->a, END_R, x->wait, e, sizeof(e)) ||
-	    chan_end(&x->b, END_W, x->wait, e, sizeof(e))) {
+	if (chan_end(x->a, END_R, x->wait, e, sizeof(e)) ||
+	    chan_end(x->b, END_W, x->wait, e, sizeof(e))) {
 		child_fail(x, "%s", e);
 		return -1;
 	}
@@ -686,27 +505,15 @@ static int pp_child(struct ctx *x)
 		for (;;)
 			pause();	/* a peer that never answers: the watchdog's test */
 	for (;;) {
-		uint8_t v, *p;
-		ssize_t k = chan_recv(&x->a, &v, 1);
-		int s;
+		int v;
 
-		if (k != 1) {
-			child_fail(x, "ponger: %s after %ld messages", k ? strerror((int)-k) : "end of file", n);
-			return -1;
-		}
 		if (n == x->warm) {
 			c0 = cpu_ns();
 			w0 = now_ns();
 		}
-		p = chan_wbuf(&x->b, 1);
-		if (!p) {
-			child_fail(x, "ponger: claim: %s after %ld messages", strerror(errno), n);
-			return -1;
-		}
-		*p = v;
-		s = chan_send(&x->b, p, 1);
-		if (s) {
-			child_fail(x, "ponger: %s after %ld messages", strerror(-s), n);
+		v = chan_pong(x->a, x->b);
+		if (v < 0) {
+			child_fail(x, "ponger: %s after %ld messages", strerror(-v), n);
 			return -1;
 		}
 		n++;
@@ -720,23 +527,10 @@ static int pp_child(struct ctx *x)
 
 static int ping(struct ctx *x, uint8_t v)
 {
-	uint8_t *p = chan_wbuf(&x->a, 1), r = 0;
-	ssize_t k;
-	int s;
+	int r = chan_ping(x->a, x->b, v);
 
-	if (!p) {
-		snprintf(x->err, sizeof(x->err), "pinger: claim: %s", strerror(errno));
-		return -1;
-	}
-	*p = v;
-	s = chan_send(&x->a, p, 1);
-	if (s) {
-		snprintf(x->err, sizeof(x->err), "pinger: send: %s", strerror(-s));
-		return -1;
-	}
-	k = chan_recv(&x->b, &r, 1);
-	if (k != 1) {
-		snprintf(x->err, sizeof(x->err), "pinger: receive: %s", k ? strerror((int)-k) : "end of file");
+	if (r < 0) {
+		snprintf(x->err, sizeof(x->err), "pinger: %s", strerror(-r));
 		return -1;
 	}
 	if (r != v) {
@@ -753,8 +547,8 @@ static int pp_parent(struct ctx *x)
 	uint64_t limit_paced = interval ? (uint64_t)x->count * interval + 250000000ull : 0;
 	long i, total = 0;
 
-	if (chan_end(&x->a, END_W, x->wait, x->err, sizeof(x->err)) ||
-	    chan_end(&x->b, END_R, x->wait, x->err, sizeof(x->err)) || wait_ready(x))
+	if (chan_end(x->a, END_W, x->wait, x->err, sizeof(x->err)) ||
+	    chan_end(x->b, END_R, x->wait, x->err, sizeof(x->err)) || wait_ready(x))
 		return -1;
 	for (i = 0; i < x->warm; i++)
 		if (ping(x, (uint8_t)(i % 255)))
@@ -804,19 +598,15 @@ static int pp_run(struct ctx *x, char *err, size_t elen)
 {
 	int rc;
 
-	if (x->t->ndevs && opt->ndevs < 2) {
-		snprintf(err, elen, "ping-pong over the driver needs two devices: --dev /dev/myipc0,/dev/myipc1");
-		return -1;
-	}
 	if (make_chans(x, 1, 1, err, elen))
 		return -1;
-	x->cap = x->a.capacity;
+	x->cap = chan_capacity(x->a);
 	x->samples = malloc(sizeof(*x->samples) * (size_t)x->reps * (size_t)(x->count > 0 ? x->count : 1));
 	if (!x->samples)
 		die("out of memory for %ld samples", x->count * x->reps);
 	rc = fork_run(x, pp_child, pp_parent, err, elen);
-	chan_close(&x->a);
-	chan_close(&x->b);
+	chan_close(x->a);
+	chan_close(x->b);
 	return rc;
 }
 
@@ -855,7 +645,7 @@ static void pp_record(struct ctx *x, const char *metric, int verified)
 	long n = x->nsamples;
 
 	rec_init(&r, x->t->name, metric, wait_name(x->wait));
-	r.chunk_bytes = 1;
+	r.chunk_bytes = (long)transport_ping_bytes(x->t);
 	rep_percentiles(x, &r);
 	r.cpu_w = (double)x->cpu / (double)n;
 	r.cpu_r = (double)x->res.cpu / (double)n;
@@ -867,8 +657,6 @@ static void pp_record(struct ctx *x, const char *metric, int verified)
 		r.rate_target = (double)x->rate;
 		r.rate_achieved = (double)n / ((double)x->wall / 1e9);
 	}
-	if (x->wait == WAIT_SPIN && opt->same_core)
-		note_add(&r, "both sides on one core: the spinning side calls sched_yield() between polls");
 	transport_notes(&r, x->t, x->wait, 1, 0);
 	rec_add(&r);
 }
@@ -913,115 +701,6 @@ int run_rate(const struct transport *t, int wait, long rate, double seconds, int
 	rc = pp_run(&x, err, elen);
 	if (!rc)
 		pp_record(&x, "rate", verified);
-	free(x.samples);
-	return rc;
-}
-
-/* ---- the machine's limits --------------------------------------------- */
-
-static int cl_child(struct ctx *x)
-{
-	uint32_t *line = x->sh->line;
-	long total = x->warm + x->count;
-	int yield = opt->same_core;
-
-	uint64_t c0 = cpu_ns(), w0 = now_ns();
-
-	ready(x);
-	for (long i = 0; i < total; i++) {
-		uint32_t want = (uint32_t)(2 * i + 1);
-		unsigned long n = 0;
-
-		if (i == x->warm) {
-			c0 = cpu_ns();
-			w0 = now_ns();
-		}
-		while (__atomic_load_n(line, __ATOMIC_ACQUIRE) != want) {
-			if (yield)
-				sched_yield();
-			else
-				__builtin_ia32_pause();
-			if ((++n & 0xfffff) == 0 && peer_gone()) {
-				child_fail(x, "cacheline: pinger gone");
-				return -1;
-			}
-		}
-		__atomic_store_n(line, want + 1, __ATOMIC_RELEASE);
-	}
-	x->sh->cpu = cpu_ns() - c0;
-	x->sh->wall = now_ns() - w0;
-	return 0;
-}
-
-static int cl_parent(struct ctx *x)
-{
-	uint32_t *line = x->sh->line;
-	int yield = opt->same_core;
-	uint64_t c0 = 0, t0 = 0;
-
-	if (wait_ready(x))
-		return -1;
-	for (long i = 0; i < x->warm + x->count; i++) {
-		uint32_t want = (uint32_t)(2 * i + 2);
-		unsigned long n = 0;
-		uint64_t s;
-
-		if (i == x->warm) {
-			c0 = cpu_ns();
-			t0 = now_ns();
-		}
-		s = now_ns();
-		__atomic_store_n(line, want - 1, __ATOMIC_RELEASE);
-		while (__atomic_load_n(line, __ATOMIC_ACQUIRE) != want) {
-			if (yield)
-				sched_yield();
-			else
-				__builtin_ia32_pause();
-			if ((++n & 0xfffff) == 0 && peer_gone()) {
-				snprintf(x->err, sizeof(x->err), "cacheline: ponger gone");
-				return -1;
-			}
-		}
-		if (i >= x->warm)
-			x->samples[i - x->warm] = now_ns() - s;
-	}
-	x->nsamples = x->count;
-	x->cpu = cpu_ns() - c0;
-	x->wall = now_ns() - t0;
-	return 0;
-}
-
-int run_cacheline(long count, long warm, char *err, size_t elen)
-{
-	struct ctx x;
-	struct record r;
-	int rc;
-
-	memset(&x, 0, sizeof(x));
-	x.reps = opt->repeats;
-	x.count = count * x.reps;	/* the repeats back to back, split below */
-	x.warm = warm;
-	for (int i = 0; i <= x.reps; i++)
-		x.seg[i] = i * count;
-	x.samples = malloc(sizeof(*x.samples) * (size_t)x.count);
-	if (!x.samples)
-		die("out of memory");
-	rc = fork_run(&x, cl_child, cl_parent, err, elen);
-	if (!rc) {
-		rec_init(&r, "cacheline", "rtt", "spin");
-		r.chunk_bytes = 4;
-		rep_percentiles(&x, &r);
-		r.cpu_w = (double)x.cpu / (double)x.count;
-		r.cpu_r = (double)x.res.cpu / (double)x.count;
-		r.pct_w = 100.0 * (double)x.cpu / (double)x.wall;
-		r.pct_r = 100.0 * (double)x.res.cpu / (double)x.res.wall;
-		r.verified = 1;	/* every value in the sequence was seen in order */
-		if (opt->same_core)
-			note_add(&r, "both sides on one core: sched_yield() between polls");
-		if (icount())
-			note_add(&r, "not meaningful under icount: spinning RTT (the vCPUs run one at a time)");
-		rec_add(&r);
-	}
 	free(x.samples);
 	return rc;
 }

@@ -24,20 +24,6 @@ static void fail(const char *what, const char *msg)
 	fprintf(stderr, "bench-c: FAILED %s: %s\n", what, msg);
 }
 
-/* the RTT wait policies of a transport: sleep and spin for all, hybrid for rings */
-int nwaits(const struct transport *t)
-{
-	return t->ring ? 3 : 2;
-}
-
-const int WAITS[] = { WAIT_SLEEP, WAIT_SPIN, WAIT_HYBRID };
-
-/* a reader that never looks at the bytes cannot echo them */
-int can_pingpong(const struct transport *t)
-{
-	return !t->null_reader;
-}
-
 /*
  * Under QEMU instruction counting the vCPUs run one at a time, so a side
  * that spins only burns the guest instructions that its peer is waiting
@@ -52,36 +38,38 @@ static int skipped_under_icount(int wait)
 
 static void run_transport(const struct transport *t)
 {
+	unsigned int m = transport_metrics(t);
 	struct verdict v;
 	char err[256], what[96], s[24];
-	int verified;
+	int verified = 1;	/* without a correctness pass (the limits) every run checks what it moves */
 
 	if (!transport_available(t, err, sizeof(err))) {
 		progress("%s: skipped: %s", t->name, err);
 		return;
 	}
-	progress("%s: correctness pass (%d sizes, every byte checked)", t->name, opt->nsizes);
-	run_correctness(t, opt->inject_corruption, &v);
-	verified = v.ok;
-	if (!v.ok)
-		fail("correctness", v.msg);
-	if (!can_pingpong(t) && (in_list(opt->metrics, "rtt") || in_list(opt->metrics, "rate")))
+	if (m & M_CORRECTNESS) {
+		progress("%s: correctness pass (%d sizes, every byte checked)", t->name, opt->nsizes);
+		run_correctness(t, opt->inject_corruption, &v);
+		verified = v.ok;
+		if (!v.ok)
+			fail("correctness", v.msg);
+	}
+	if (!transport_reads(t) && (in_list(opt->metrics, "rtt") || in_list(opt->metrics, "rate")))
 		progress("%s: no rtt/rate runs: its reader discards the bytes unseen, so it cannot echo them (see vmsplice)",
 			 t->name);
-	if (in_list(opt->metrics, "rtt") && can_pingpong(t)) {
-		for (int w = 0; w < nwaits(t); w++) {
-			const char *wn = wait_name(WAITS[w]);
-
-			if (skipped_under_icount(WAITS[w]))
+	if (in_list(opt->metrics, "rtt") && (m & M_RTT)) {
+		for (int w = 0; w < NWAITS; w++) {
+			if (!transport_has_wait(t, w) || skipped_under_icount(w))
 				continue;
-			progress("%s: rtt %s, %d x %ld round trips", t->name, wn, opt->repeats, opt->rtt_count);
-			if (run_rtt(t, WAITS[w], opt->rtt_count, opt->warmup, verified, err, sizeof(err))) {
-				snprintf(what, sizeof(what), "%s rtt %s", t->name, wn);
+			progress("%s: rtt %s, %d x %ld round trips", t->name, wait_name(w), opt->repeats,
+				 opt->rtt_count);
+			if (run_rtt(t, w, opt->rtt_count, opt->warmup, verified, err, sizeof(err))) {
+				snprintf(what, sizeof(what), "%s rtt %s", t->name, wait_name(w));
 				fail(what, err);
 			}
 		}
 	}
-	if (in_list(opt->metrics, "throughput")) {
+	if (in_list(opt->metrics, "throughput") && (m & M_THROUGHPUT)) {
 		for (int i = 0; i < opt->nsizes; i++) {
 			/* a scaled-down budget still moves at least 8 chunks */
 			uint64_t b = opt->bytes_default && opt->bytes < 8 * opt->sizes[i] ? 8 * opt->sizes[i] : opt->bytes;
@@ -94,14 +82,14 @@ static void run_transport(const struct transport *t)
 			}
 		}
 	}
-	if (in_list(opt->metrics, "rate") && can_pingpong(t)) {
-		for (int w = 0; w < 2; w++) {
-			for (int i = 0; i < opt->nrates && !skipped_under_icount(WAITS[w]); i++) {
+	if (in_list(opt->metrics, "rate") && (m & M_RATE)) {
+		for (int w = WAIT_SLEEP; w <= WAIT_SPIN; w++) {
+			for (int i = 0; i < opt->nrates && transport_has_wait(t, w) && !skipped_under_icount(w); i++) {
 				progress("%s: rate %s %s, %d x %.2f s", t->name, rate_name(opt->rates[i], s, sizeof(s)),
-					 wait_name(WAITS[w]), opt->repeats, opt->rate_seconds);
-				if (run_rate(t, WAITS[w], opt->rates[i], opt->rate_seconds, verified, err, sizeof(err))) {
+					 wait_name(w), opt->repeats, opt->rate_seconds);
+				if (run_rate(t, w, opt->rates[i], opt->rate_seconds, verified, err, sizeof(err))) {
 					snprintf(what, sizeof(what), "%s rate %ld %s", t->name, opt->rates[i],
-						 wait_name(WAITS[w]));
+						 wait_name(w));
 					fail(what, err);
 				}
 			}
@@ -111,36 +99,9 @@ static void run_transport(const struct transport *t)
 
 void run_all(void)
 {
-	char err[256], s[24], what[64];
-
-	for (int i = 0; i < NTRANSPORTS; i++) {
-		const struct transport *t = &TRANSPORTS[i];
-
-		if (!in_list(opt->transports, t->name))
-			continue;
-		if (t->limit == L_CEILING) {
-			if (!in_list(opt->metrics, "throughput"))
-				continue;
-			for (int k = 0; k < opt->nsizes; k++) {
-				uint64_t b = opt->bytes_default && opt->bytes < 8 * opt->sizes[k] ? 8 * opt->sizes[k] : opt->bytes;
-
-				progress("%s: chunk %s, warm-up + %d x %llu bytes", t->name,
-					 fmt_size(opt->sizes[k], s, sizeof(s)), opt->repeats, (unsigned long long)b);
-				if (run_throughput(t, opt->sizes[k], b, 1, opt->inject_corruption, err, sizeof(err))) {
-					snprintf(what, sizeof(what), "%s %s", t->name, s);
-					fail(what, err);
-				}
-			}
-		} else if (t->limit == L_FLOOR) {
-			if (!in_list(opt->metrics, "rtt") || skipped_under_icount(WAIT_SPIN))
-				continue;
-			progress("%s: %d x %ld round trips", t->name, opt->repeats, opt->rtt_count);
-			if (run_cacheline(opt->rtt_count, opt->warmup, err, sizeof(err)))
-				fail(t->name, err);
-		} else {
-			run_transport(t);
-		}
-	}
+	for (int i = 0; i < NTRANSPORTS; i++)
+		if (in_list(opt->transports, TRANSPORTS[i].name))
+			run_transport(&TRANSPORTS[i]);
 }
 
 /*

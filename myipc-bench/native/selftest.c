@@ -64,85 +64,117 @@ static void fold_self_test(void)
 	tap(fold_end(&f) != words_sum(4099), "a flipped bit changes the checksum");
 }
 
+static void correctness_tests(const struct transport *t)
+{
+	struct verdict v;
+
+	run_correctness(t, 0, &v);
+	tap(v.ok, "%s correctness pass%s%s", t->name, v.ok ? "" : ": ", v.msg);
+	run_correctness(t, 1, &v);
+	tap(!v.ok && strstr(v.msg, "CORRUPTED"), "%s correctness pass detects a flipped byte (%s)",
+	    t->name, v.ok ? "NOT DETECTED" : v.msg);
+}
+
+static void rtt_tests(const struct transport *t)
+{
+	char err[256];
+
+	for (int w = 0; w < NWAITS; w++) {
+		if (!transport_has_wait(t, w))
+			continue;
+		int before = rec_count();
+		int rc = run_rtt(t, w, 200, 20, 1, err, sizeof(err));
+		const struct record *r = last_rec(before);
+
+		tap(!rc && sane_rtt(r, 200) && !strcmp(r->wait, wait_name(w)), "%s rtt %s%s%s", t->name,
+		    wait_name(w), rc ? ": " : "", rc ? err : "");
+	}
+}
+
+/* a timed run, and one with a byte flipped that the checksum must catch */
+static void throughput_tests(const struct transport *t)
+{
+	const char *wait = wait_name(transport_has_wait(t, WAIT_HYBRID) ? WAIT_HYBRID : WAIT_SLEEP);
+	char err[256];
+	int before = rec_count();
+	int rc = run_throughput(t, 4096, 1 << 20, 1, 0, err, sizeof(err));
+	const struct record *r = last_rec(before);
+
+	tap(!rc && r && r->mb_per_s > 0 && r->bytes == (1 << 20) && r->count == 256 && r->cpu_w > 0 &&
+	    r->repeats == opt->repeats && r->vmin <= r->mb_per_s && r->mb_per_s <= r->vmax &&
+	    !strcmp(r->wait, wait) && !strcmp(r->work, transport_reads(t) ? WORK_FULL : WORK_INDICES),
+	    "%s throughput (%s)%s%s", t->name, transport_reads(t) ? "checksum held" : WORK_INDICES,
+	    rc ? ": " : "", rc ? err : "");
+	if (!transport_reads(t))
+		return;
+	rc = run_throughput(t, 4096, 1 << 20, 1, 1, err, sizeof(err));
+	tap(rc && strstr(err, "CHECKSUM MISMATCH") && strstr(err, t->name),
+	    "%s: a byte flipped in a timed run fails the checksum (%s)", t->name, rc ? err : "NOT DETECTED");
+}
+
+/*
+ * Without a correctness pass (the ceiling) the timed runs are all there is
+ * to check: at a large chunk too, every byte in chunk-sized slots covering
+ * at least 1 MiB and two chunks.
+ */
+static void unchecked_throughput_tests(const struct transport *t)
+{
+	char err[256];
+
+	for (size_t chunk = 4096; chunk <= (1u << 20); chunk <<= 8) {
+		int before = rec_count();
+		int rc = run_throughput(t, chunk, 4u << 20, 1, 0, err, sizeof(err));
+		const struct record *r = last_rec(before);
+
+		tap(!rc && r && r->mb_per_s > 0 && r->repeats == opt->repeats && r->capacity >= (1 << 20) &&
+		    r->capacity >= 2 * (long)chunk && !strcmp(r->work, WORK_FULL),
+		    "%s, chunk %zu: every byte written and read, checksum held%s%s", t->name, chunk,
+		    rc ? ": " : "", rc ? err : "");
+	}
+	int rc = run_throughput(t, 4096, 1u << 20, 1, 1, err, sizeof(err));
+
+	tap(rc && strstr(err, "CHECKSUM MISMATCH"), "%s: a byte flipped in a timed run fails the checksum (%s)",
+	    t->name, rc ? err : "NOT DETECTED");
+}
+
+static void rate_test(const struct transport *t)
+{
+	char err[256];
+	int before = rec_count();
+	int rc = run_rate(t, WAIT_SLEEP, 1000, 0.02, 1, err, sizeof(err));
+	const struct record *r = last_rec(before);
+
+	/* 20 messages at 1 ms intervals: the run lasts at least 19 ms */
+	tap(!rc && sane_rtt(r, 20) && r->rate_achieved > 0 && r->rate_achieved < 1100,
+	    "%s fixed rate 1000/s%s%s", t->name, rc ? ": " : "", rc ? err : "");
+}
+
 int self_test(void)
 {
 	char err[256];
-	struct verdict v;
-	int before;
 
 	fold_self_test();
 	for (int i = 0; i < NTRANSPORTS; i++) {
 		const struct transport *t = &TRANSPORTS[i];
+		unsigned int m = transport_metrics(t);
 
 		if (!in_list(opt->transports, t->name))
 			continue;
-		if (t->limit == L_CEILING) {
-			for (size_t chunk = 4096; chunk <= (1u << 20); chunk <<= 8) {
-				before = rec_count();
-				int rc = run_throughput(t, chunk, 4u << 20, 1, 0, err, sizeof(err));
-				const struct record *r = last_rec(before);
-
-				tap(!rc && r && r->mb_per_s > 0 && r->repeats == opt->repeats && r->capacity >= (1 << 20) &&
-				    r->capacity >= 2 * (long)chunk && !strcmp(r->work, WORK_FULL),
-				    "%s, chunk %zu: every byte written and read, checksum held%s%s", t->name, chunk,
-				    rc ? ": " : "", rc ? err : "");
-			}
-			int rc = run_throughput(t, 4096, 1u << 20, 1, 1, err, sizeof(err));
-
-			tap(rc && strstr(err, "CHECKSUM MISMATCH"), "%s: a byte flipped in a timed run fails the checksum (%s)",
-			    t->name, rc ? err : "NOT DETECTED");
-			continue;
-		}
-		if (t->limit == L_FLOOR) {
-			before = rec_count();
-			int rc = run_cacheline(200, 20, err, sizeof(err));
-
-			tap(!rc && sane_rtt(last_rec(before), 200), "cacheline ping-pong%s%s",
-			    rc ? ": " : "", rc ? err : "");
-			continue;
-		}
 		if (!transport_available(t, err, sizeof(err))) {
 			printf("ok %d - %s # SKIP %s\n", ++tap_n, t->name, err);
 			continue;
 		}
-		run_correctness(t, 0, &v);
-		tap(v.ok, "%s correctness pass%s%s", t->name, v.ok ? "" : ": ", v.msg);
-		run_correctness(t, 1, &v);
-		tap(!v.ok && strstr(v.msg, "CORRUPTED"), "%s correctness pass detects a flipped byte (%s)",
-		    t->name, v.ok ? "NOT DETECTED" : v.msg);
-		for (int w = 0; w < nwaits(t) && can_pingpong(t); w++) {
-			before = rec_count();
-			int rc = run_rtt(t, WAITS[w], 200, 20, 1, err, sizeof(err));
-			const struct record *r = last_rec(before);
-
-			tap(!rc && sane_rtt(r, 200) && !strcmp(r->wait, wait_name(WAITS[w])), "%s rtt %s%s%s", t->name,
-			    wait_name(WAITS[w]), rc ? ": " : "", rc ? err : "");
-		}
-		before = rec_count();
-		int rc = run_throughput(t, 4096, 1 << 20, 1, 0, err, sizeof(err));
-		const struct record *r = last_rec(before);
-
-		tap(!rc && r && r->mb_per_s > 0 && r->bytes == (1 << 20) && r->count == 256 && r->cpu_w > 0 &&
-		    r->repeats == opt->repeats && r->vmin <= r->mb_per_s && r->mb_per_s <= r->vmax &&
-		    !strcmp(r->wait, t->ring ? "hybrid" : "sleep") &&
-		    !strcmp(r->work, t->null_reader ? WORK_INDICES : WORK_FULL),
-		    "%s throughput (%s)%s%s", t->name, t->null_reader ? WORK_INDICES : "checksum held",
-		    rc ? ": " : "", rc ? err : "");
-		if (!t->null_reader) {
-			rc = run_throughput(t, 4096, 1 << 20, 1, 1, err, sizeof(err));
-			tap(rc && strstr(err, "CHECKSUM MISMATCH") && strstr(err, t->name),
-			    "%s: a byte flipped in a timed run fails the checksum (%s)", t->name, rc ? err : "NOT DETECTED");
-		}
-		if (!can_pingpong(t))
-			continue;
-		before = rec_count();
-		rc = run_rate(t, 0, 1000, 0.02, 1, err, sizeof(err));
-		r = last_rec(before);
-		/* 20 messages at 1 ms intervals: the run lasts at least 19 ms */
-		tap(!rc && sane_rtt(r, 20) && r->rate_achieved > 0 && r->rate_achieved < 1100,
-		    "%s fixed rate 1000/s%s%s", t->name, rc ? ": " : "", rc ? err : "");
+		if (m & M_CORRECTNESS)
+			correctness_tests(t);
+		if (m & M_RTT)
+			rtt_tests(t);
+		if ((m & M_THROUGHPUT) && (m & M_CORRECTNESS))
+			throughput_tests(t);
+		else if (m & M_THROUGHPUT)
+			unchecked_throughput_tests(t);
+		if (m & M_RATE)
+			rate_test(t);
 	}
 	printf("bench-c: %d passed, %d failed\n", tap_pass, tap_fail);
 	return tap_fail ? 1 : 0;
 }
-

@@ -264,7 +264,21 @@ static void ring_chan_close(struct chan *c)
 		munmap(c->shm, c->shm_len);
 }
 
+/* a spinning side that yields; a sleeping side that polls first (--spin-before-sleep) */
+static void ring_note(const struct transport *t, int wait, char *buf, size_t len)
+{
+	char b[80];
+
+	(void)t;
+	note_spin_yield(buf, len, wait);
+	if (wait == WAIT_SLEEP && opt->spin_before_sleep) {
+		snprintf(b, sizeof(b), "polls %ld times before announcing a sleep", opt->spin_before_sleep);
+		note_cat(buf, len, b);
+	}
+}
+
 const struct transport_ops shm_ops = {
+	.note = ring_note,
 	.create = shm_create,
 	.end = ring_end_open,
 	.wbuf = ring_wbuf,
@@ -277,7 +291,9 @@ const struct transport_ops shm_ops = {
 };
 
 const struct transport_ops devmmap_ops = {
+	.ndevs = 1,
 	.available = dev_available,
+	.note = ring_note,
 	.create = devmmap_create,
 	.end = ring_end_open,
 	.wbuf = ring_wbuf,

@@ -3,58 +3,21 @@
  * The transports: one channel carries bytes from a writer process to a
  * reader process. A ping-pong uses two channels, one per direction.
  *
- * Adding a transport: a table line here with the ops of its family
- * (t_pipe.c, t_dev.c, t_ring.c, or a new one: transport.h). The chan_*
- * calls below are what measure.c sees; they dispatch to the family.
+ * Adding a transport: a line in ../transports.tsv. Its family names the
+ * ops the table line points at (<family>_ops: t_pipe.c, t_dev.c, t_ring.c,
+ * t_limit.c, or a new family: transport.h). The transport_* and chan_*
+ * calls below are what run.c and measure.c see; they dispatch to the family.
  */
 #include "transport.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define KiB 1024u
-#define MiB (1024u * 1024u)
-
 const struct transport TRANSPORTS[] = {
-	{ .name = "pipe", .ops = &pipe_ops,
-	  .what = "pipe(2), default capacity (64 KiB); write(2) -> read(2): two copies" },
-	{ .name = "pipe-1m", .ops = &pipe_ops, .size = MiB,
-	  .what = "pipe(2) enlarged with F_SETPIPE_SZ to 1 MiB; write(2) -> read(2)" },
-	{ .name = "vmsplice", .ops = &vmsplice_ops,
-	  .what = "64 KiB pipe; writer vmsplice(2)s its own pages (no copy), reader read(2)s (one copy)" },
-	{ .name = "vmsplice-null", .ops = &vmsplice_ops, .null_reader = 1,
-	  .what = "64 KiB pipe; writer vmsplice(2)s its pages, reader splice(2)s them to /dev/null: no copy, "
-		  "no payload touched (throughput rows labelled indices only)" },
-	{ .name = "unix", .ops = &unix_ops,
-	  .what = "socketpair(AF_UNIX, SOCK_STREAM), default buffers; write(2) -> read(2)" },
-	{ .name = "shm", .ops = &shm_ops, .size = 64 * KiB, .ring = 1,
-	  .what = "the mapped ring of myipc.h (64 KiB) in a memfd shared by both processes, as Java shm: lays it "
-		  "out: the writer fills claimed ring space and commits, the reader reads the bytes in place and releases "
-		  "them; futex on wake_seq when a side sleeps" },
-	{ .name = "shm-1m", .ops = &shm_ops, .size = MiB, .ring = 1,
-	  .what = "the same ring with 1 MiB" },
-	{ .name = "kmod-spsc", .ops = &dev_ops, .size = 64 * KiB, .ndevs = 1, .sync = "spsc",
-	  .what = "/dev/myipcN, driver sync=spsc (lock-free copy path), ring set to 64 KiB with MYIPC_IOC_SET_SIZE; "
-		  "write(2) -> read(2)" },
-	{ .name = "kmod-mutex", .ops = &dev_ops, .size = 64 * KiB, .ndevs = 1, .sync = "mutex",
-	  .what = "/dev/myipcN, driver sync=mutex (one lock), ring set to 64 KiB; write(2) -> read(2)" },
-	{ .name = "kmod-1m", .ops = &dev_ops, .size = MiB, .ndevs = 1, .sync = "spsc",
-	  .what = "/dev/myipcN, driver sync=spsc, ring set to 1 MiB (as pipe-1m); write(2) -> read(2)" },
-	{ .name = "kmod-mmap", .ops = &devmmap_ops, .size = 64 * KiB, .ndevs = 1, .ring = 1,
-	  .what = "/dev/myipcN, ring (64 KiB) mapped by both ends (MYIPC_IOC_SET_ROLE + mmap): the writer fills "
-		  "claimed ring space and commits, the reader reads the bytes in place and releases them; no copy, "
-		  "no system call while data flows, MYIPC_IOC_WAIT/WAKE only when a side sleeps" },
-	{ .name = "kmod-mmap-1m", .ops = &devmmap_ops, .size = MiB, .ndevs = 1, .ring = 1,
-	  .what = "the same with the ring set to 1 MiB (as pipe-1m)" },
-	{ .name = "ceiling", .limit = L_CEILING,
-	  .what = "the cross-core throughput ceiling: two processes on the measured CPUs, chunk-sized slots "
-		  "(>= 1 MiB, >= 2) in shared memory, one flag per slot; the writer fills a slot and sets its flag, "
-		  "the reader waits (spin, then futex), reads every byte and clears the flag" },
-	{ .name = "cacheline", .limit = L_FLOOR,
-	  .what = "two processes bounce one shared cache line (spin): the floor of spinning RTT" },
+#include "transports.inc"
 };
 const int NTRANSPORTS = (int)(sizeof(TRANSPORTS) / sizeof(TRANSPORTS[0]));
-
 
 int transport_known(const char *name, size_t len)
 {
@@ -64,9 +27,44 @@ int transport_known(const char *name, size_t len)
 	return 0;
 }
 
-const char *transport_note(const struct transport *t)
+/* a reader that never looks at the bytes cannot echo them: no ping-pong */
+unsigned int transport_metrics(const struct transport *t)
 {
-	return t->ops && t->ops->note ? t->ops->note(t) : "";
+	unsigned int m = t->ops->metrics ? t->ops->metrics : M_CORRECTNESS | M_RTT | M_THROUGHPUT | M_RATE;
+
+	return transport_reads(t) ? m : m & ~(M_RTT | M_RATE);
+}
+
+int transport_has_wait(const struct transport *t, int wait)
+{
+	if (t->ops->waits)
+		return !!(t->ops->waits & (1u << wait));
+	return wait != WAIT_HYBRID || t->ring;
+}
+
+int transport_reads(const struct transport *t)
+{
+	return !t->null_reader;
+}
+
+const struct transport *transport_checked(const struct transport *t, struct transport *copy)
+{
+	*copy = *t;
+	copy->null_reader = 0;
+	return copy;
+}
+
+size_t transport_ping_bytes(const struct transport *t)
+{
+	return t->ops->ping_bytes ? t->ops->ping_bytes : 1;
+}
+
+const char *transport_note(const struct transport *t, int wait, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (t->ops->note)
+		t->ops->note(t, wait, buf, len);
+	return buf;
 }
 
 /*
@@ -75,25 +73,35 @@ const char *transport_note(const struct transport *t)
  */
 int transport_available(const struct transport *t, char *why, size_t len)
 {
-	return t->ops && t->ops->available ? t->ops->available(t, why, len) : 1;
+	return t->ops->available ? t->ops->available(t, why, len) : 1;
 }
 
 /*
  * Set up a channel before fork(). maxmsg: the largest message a writer
- * will send (sizes the vmsplice buffer ring).
+ * will send (sizes the vmsplice buffer ring and the ceiling's slots).
+ * NULL with err set if it cannot be made.
  */
-int chan_create(struct chan *c, const struct transport *t, size_t maxmsg, const char *path, char *err, size_t elen)
+struct chan *chan_create(const struct transport *t, size_t maxmsg, const char *path, char *err, size_t elen)
 {
-	memset(c, 0, sizeof(*c));
+	struct chan *c;
+
+	/* transport_available checked the first device: only a ping-pong's second channel can lack one */
+	if (t->ops->ndevs && !path) {
+		snprintf(err, elen, "ping-pong over the driver needs two devices: --dev /dev/myipc0,/dev/myipc1");
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		die("out of memory");
 	c->t = t;
 	c->path = path;
 	c->fd[0] = c->fd[1] = c->nullfd = c->holder = -1;
 	c->wbuf_len = page_up(maxmsg ? maxmsg : 1);
-	if (!t->ops) {
-		snprintf(err, elen, "%s is not a channel transport", t->name);
-		return -1;
+	if (t->ops->create(c, maxmsg, err, elen)) {
+		chan_close(c);
+		return NULL;
 	}
-	return t->ops->create(c, maxmsg, err, elen);
+	return c;
 }
 
 /* after fork(): this process takes one end, waiting as @wait says (WAIT_*) */
@@ -101,7 +109,12 @@ int chan_end(struct chan *c, int end, int wait, char *err, size_t elen)
 {
 	c->wait = wait;
 	c->yield = wait == WAIT_SPIN && opt->same_core;
-	return c->t->ops->end(c, end, err, elen);
+	return c->t->ops->end ? c->t->ops->end(c, end, err, elen) : 0;
+}
+
+long chan_capacity(const struct chan *c)
+{
+	return c->capacity;
 }
 
 /* the buffer the writer fills with its next message of n bytes */
@@ -115,30 +128,72 @@ size_t chan_max_claim(const struct chan *c)
 	return c->t->ops->max_claim ? c->t->ops->max_claim(c) : SIZE_MAX;
 }
 
-ssize_t chan_view(struct chan *c, const uint8_t **p, size_t max)
-{
-	return c->t->ops->view ? c->t->ops->view(c, p, max) : -EINVAL;
-}
-
-int chan_release(struct chan *c, size_t n)
-{
-	return c->t->ops->release ? c->t->ops->release(c, n) : -EINVAL;
-}
-
 int chan_send(struct chan *c, const uint8_t *p, size_t n)
 {
 	return c->t->ops->send(c, p, n);
 }
 
-ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max)
+static ssize_t chan_recv(struct chan *c, uint8_t *p, size_t max)
 {
 	return c->t->ops->recv(c, p, max);
 }
 
+/* a family with a view hands out its own memory (no copy); the others read into buf */
+ssize_t chan_view(struct chan *c, uint8_t *buf, size_t max, const uint8_t **v)
+{
+	if (c->t->ops->view)
+		return c->t->ops->view(c, v, max);
+	*v = buf;
+	return chan_recv(c, buf, max);
+}
+
+int chan_release(struct chan *c, size_t n)
+{
+	return c->t->ops->release ? c->t->ops->release(c, n) : 0;
+}
+
+int chan_ping(struct chan *a, struct chan *b, uint8_t v)
+{
+	uint8_t *p, r;
+	ssize_t k;
+	int e;
+
+	if (a->t->ops->ping)
+		return a->t->ops->ping(a, v);
+	p = chan_wbuf(a, 1);
+	if (!p)
+		return -errno;
+	*p = v;
+	e = chan_send(a, p, 1);
+	if (e)
+		return e;
+	k = chan_recv(b, &r, 1);
+	return k == 1 ? r : k ? (int)k : -EPIPE;
+}
+
+int chan_pong(struct chan *a, struct chan *b)
+{
+	uint8_t v, *p;
+	ssize_t k;
+	int e;
+
+	if (a->t->ops->pong)
+		return a->t->ops->pong(a);
+	k = chan_recv(a, &v, 1);
+	if (k != 1)
+		return k ? (int)k : -EPIPE;
+	p = chan_wbuf(b, 1);
+	if (!p)
+		return -errno;
+	*p = v;
+	e = chan_send(b, p, 1);
+	return e ? e : v;
+}
+
 void chan_close(struct chan *c)
 {
-	if (c->t && c->t->ops)
-		c->t->ops->close(c);
-	memset(c, 0, sizeof(*c));
-	c->fd[0] = c->fd[1] = c->nullfd = c->holder = -1;
+	if (!c)
+		return;
+	c->t->ops->close(c);
+	free(c);
 }

@@ -250,6 +250,15 @@ const char *fmt_size(size_t n, char *buf, size_t len)
 	return buf;
 }
 
+void note_cat(char *note, size_t len, const char *s)
+{
+	size_t n = strlen(note);
+
+	if (!s || !*s)
+		return;
+	snprintf(note + n, len - n, "%s%s", n ? "; " : "", s);
+}
+
 /* ---- environment ---------------------------------------------------- */
 
 static void read_line(const char *path, char *buf, size_t len)

@@ -1,10 +1,15 @@
 package io.myipc.bench;
 
+import static io.myipc.bench.Transports.SLEEP;
+import static io.myipc.bench.Transports.SLEEP_PARAMS;
+import static io.myipc.bench.Transports.SPIN;
+
 import io.myipc.IpcChannels;
 import io.myipc.IpcConfigException;
 import io.myipc.IpcReader;
 import io.myipc.IpcTimeoutException;
 import io.myipc.IpcWriter;
+import io.myipc.bench.Transports.Spec;
 import io.myipc.kmod.KmodAdmin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,76 +35,8 @@ public final class BenchRunner {
     static final String VM_HINT = "the driver is not loaded here (no /dev/myipc0 and /dev/myipc1): add --vm 6.12 to run"
             + " the whole comparison inside the VM harness (tools/vm/vm) with the module loaded";
 
-    /**
-     * One transport of the Java runner. {@code sync}: the driver's copy-path mode the row needs (null: any).
-     * {@code ring}: a mapped ring (shm*, kmod-mmap*) whose wait policy the URI chooses (SPEC C3). The C benchmark
-     * names the same mechanism the same way (SPEC C1).
-     */
-    record Spec(String name, String scheme, long capacity, String sync, boolean ring, String description) {
-        String uri(Path dir, String tag, int which) {
-            return uri(dir, tag, which, HYBRID);
-        }
-
-        /** The channel URI for a row with wait policy {@code wait}: rings sleep at once with spins=0&yields=0. */
-        String uri(Path dir, String tag, int which, String wait) {
-            String u = switch (name) {
-                case "pipe" -> "pipe:" + dir.resolve(tag + ".fifo");
-                case "pipe-1m" -> "pipe:" + dir.resolve(tag + ".fifo") + "?size=1MiB";
-                case "shm" -> "shm:" + tag + "?capacity=64KiB";
-                case "shm-1m" -> "shm:" + tag + "?capacity=1MiB";
-                case "kmod-spsc", "kmod-mutex" -> "kmod:/dev/myipc" + which + "?size=64KiB";
-                case "kmod-1m" -> "kmod:/dev/myipc" + which + "?size=1MiB";
-                case "kmod-mmap" -> "kmod:/dev/myipc" + which + "?mode=mmap&size=64KiB";
-                case "kmod-mmap-1m" -> "kmod:/dev/myipc" + which + "?mode=mmap&size=1MiB";
-                default -> throw new IllegalArgumentException(name);
-            };
-            return ring && wait.equals(SLEEP) ? u + SLEEP_PARAMS : u;
-        }
-
-        /** The RTT wait rows: spin and sleep for every transport, hybrid too for rings (SPEC C3). */
-        List<String> rttWaits() {
-            return ring ? List.of(SPIN, SLEEP, HYBRID) : List.of(SPIN, SLEEP);
-        }
-
-        /** The wait of the throughput rows: hybrid for rings, sleep (blocking calls) for the others. */
-        String throughputWait() {
-            return ring ? HYBRID : SLEEP;
-        }
-    }
-
-    static final String SPIN = "spin";
-    static final String SLEEP = "sleep";
-    static final String HYBRID = "hybrid";
-    /** The URI parameters of a ring that sleeps at once (the ring transports take spins/yields per channel). */
-    static final String SLEEP_PARAMS = "&spins=0&yields=0";
-
     /** The devices the kmod rows use (channel a, channel b). */
     static final List<String> DEVICES = List.of("myipc0", "myipc1");
-
-    static final Map<String, Spec> SPECS = new LinkedHashMap<>();
-
-    static {
-        for (Spec s : List.of(
-                new Spec("pipe", "pipe", 65536, null, false, "pipe: a named FIFO, default kernel buffer (64 KiB);"
-                        + " write -> read through JNA: two copies; claim/view are copies in the API layer"),
-                new Spec("pipe-1m", "pipe", 1 << 20, null, false, "pipe: with size=1MiB (F_SETPIPE_SZ); write -> read"),
-                new Spec("shm", "shm", 65536, null, true, "shm: SPSC ring of 64 KiB in /dev/shm; zero-copy: claim,"
-                        + " write the chunk in place, commit -> view, fold every byte in place, release; wait"
-                        + " 'hybrid' = the library default (spins, yields, then a futex), 'sleep' ="
-                        + " spins=0&yields=0 (futex at once), 'spin' = tryRead polling"),
-                new Spec("shm-1m", "shm", 1 << 20, null, true, "shm: the same ring with 1 MiB"),
-                new Spec("kmod-spsc", "kmod", 65536, "spsc", false, "kmod: /dev/myipcN copy mode, driver"
-                        + " sync=spsc (lock-free), ring set to 64 KiB (size=); write -> read"),
-                new Spec("kmod-mutex", "kmod", 65536, "mutex", false, "kmod: /dev/myipcN copy mode, driver"
-                        + " sync=mutex (one lock), ring set to 64 KiB; write -> read"),
-                new Spec("kmod-1m", "kmod", 1 << 20, "spsc", false, "kmod: /dev/myipcN copy mode, driver sync=spsc,"
-                        + " ring 1 MiB"),
-                new Spec("kmod-mmap", "kmod", 65536, null, true, "kmod: mode=mmap, the driver's ring (64 KiB)"
-                        + " mapped: claim, write in place, commit -> view, fold in place, release; waits as shm"),
-                new Spec("kmod-mmap-1m", "kmod", 1 << 20, null, true, "kmod: mode=mmap with a 1 MiB ring"))) {
-            SPECS.put(s.name(), s);
-        }
-    }
 
     /** What a run produced. */
     public static final class Run {
@@ -322,7 +259,7 @@ public final class BenchRunner {
         try {
             List<Spec> todo = new ArrayList<>();
             for (String name : o.transports) {
-                Spec s = SPECS.get(name);
+                Spec s = Transports.ALL.get(name);
                 String why = unavailable(s);
                 if (why != null) {
                     run.skipped.put(name, why);
@@ -434,7 +371,7 @@ public final class BenchRunner {
 
     /** For tests: why the named transport cannot be measured here, or null. */
     String unavailableForTest(String name) {
-        return unavailable(SPECS.get(name));
+        return unavailable(Transports.ALL.get(name));
     }
 
     /** Opens a writer with a 1 ms timeout: a configuration error (mode=mmap not supported yet) means skip. */
@@ -459,7 +396,7 @@ public final class BenchRunner {
      * ({@code chan_create}, dev-mmap).
      */
     private static KmodAdmin.RingSizeHold sizer(Spec s) throws IOException {
-        if (!s.name().startsWith("kmod-mmap")) return null;
+        if (!s.scheme().equals("kmod") || !s.ring()) return null;
         return KmodAdmin.holdRingSize(DEVICES.stream().map(d -> "/dev/" + d).toList(), s.capacity());
     }
 

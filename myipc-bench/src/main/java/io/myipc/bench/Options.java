@@ -9,10 +9,8 @@ import java.util.Set;
 
 /** The runner's command-line options. {@link #parse} throws {@link IllegalArgumentException} with what to do. */
 public final class Options {
-    /** Every transport the Java runner knows, in report order. */
-    public static final List<String> ALL_TRANSPORTS =
-            List.of("pipe", "pipe-1m", "shm", "shm-1m", "kmod-spsc", "kmod-mutex", "kmod-1m", "kmod-mmap",
-                    "kmod-mmap-1m");
+    /** Every transport the Java runner knows (the table's rows with a URI scheme), in report order. */
+    public static final List<String> ALL_TRANSPORTS = List.copyOf(Transports.ALL.keySet());
     public static final List<Integer> DEFAULT_SIZES = List.of(64, 4096, 65536, 1 << 20);
     public static final List<Integer> DEFAULT_RATES = List.of(1000, 10000, 100000, 0);
 

@@ -48,7 +48,7 @@ class TinyRunTest {
         Out out = run("--transports", transport, "--sizes", "64,4096", "--bytes", "64KiB", "--verify-bytes", "64KiB",
                 "--rtt-count", "200", "--warmup", "50", "--rates", "1000,0", "--rate-seconds", "0.02",
                 "--repeats", "1", "--out", tmp.toString());
-        BenchRunner.Spec spec = BenchRunner.SPECS.get(transport);
+        Transports.Spec spec = Transports.ALL.get(transport);
         BenchRunner runner = new BenchRunner(Options.parse(), System.err);
         List<String> waits = spec.rttWaits().stream().filter(w -> runner.waitUnsupportedForTest(spec, w) == null)
                 .toList();
@@ -75,7 +75,7 @@ class TinyRunTest {
         assertThat(recs).allSatisfy(r -> assertThat(r).containsEntry("repeats", 1L)
                 .containsKeys("spread_pct", "noisy"));
         assertThat(recs.stream().filter(r -> r.get("metric").equals("rate")))
-                .hasSize(waits.contains(BenchRunner.SLEEP) ? 4 : 2)
+                .hasSize(waits.contains(Transports.SLEEP) ? 4 : 2)
                 .allSatisfy(r -> assertThat((Long) r.get("count")).isPositive());
         assertThat(recs.stream()
                 .filter(r -> r.get("metric").equals("rate") && r.get("rate_target_per_s").equals(1000L)))
