@@ -90,12 +90,6 @@ public final class LibC {
     /** {@code syscall(2)} with six integer arguments (pass pointers as addresses, unused ones as 0). */
     public static native long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
 
-    /**
-     * {@code syscall(2)} whose fourth argument points to longs, e.g. {@code futex(uaddr, op, val, timespec, ...)} with
-     * {@code {sec, nsec}} (JNA copies the array in and out; {@code null} passes NULL).
-     */
-    public static native long syscall(long number, long a1, long a2, long a3, long[] a4, long a5, long a6);
-
     public static native String strerror(int errnum);
 
     public static native int getpid();

@@ -1,7 +1,6 @@
 package io.myipc.internal.ring.file;
 
 import static io.myipc.internal.posix.Errno.*;
-import static io.myipc.internal.posix.LibC.*;
 import static io.myipc.internal.posix.Posix.*;
 
 import io.myipc.internal.posix.NativeMemory;
@@ -67,11 +66,17 @@ public final class FutexRingWaiter implements RingWaiter {
         }
     }
 
-    /** {@code FUTEX_WAIT} on any 32-bit word: sleeps while it holds {@code expected}, at most {@code timeoutNanos}. */
+    /**
+     * {@code FUTEX_WAIT} on any 32-bit word: sleeps while it holds {@code expected}, at most {@code timeoutNanos}.
+     * Not a hot path (an end waiting for its peer to attach): its {@code timespec} is allocated per call.
+     */
     public static void futexWait(long address, int expected, long timeoutNanos) throws IOException {
-        long[] ts = {timeoutNanos / 1_000_000_000L, timeoutNanos % 1_000_000_000L};
-        if (syscall(SYS_FUTEX, address, FUTEX_WAIT, expected, ts, 0, 0) < 0) {
-            int e = errno();
+        ByteBuffer ts = NativeMemory.allocate(16).order(ByteOrder.nativeOrder());
+        ts.putLong(0, timeoutNanos / 1_000_000_000L).putLong(8, timeoutNanos % 1_000_000_000L);
+        long r = Sys.futex(address, FUTEX_WAIT, expected, NativeMemory.address(ts));
+        Reference.reachabilityFence(ts);
+        if (r < 0) {
+            int e = Sys.errno();
             if (e != EAGAIN && e != ETIMEDOUT && e != EINTR) {
                 throw new IOException("futex wait failed: " + describe(e));
             }
