@@ -10,8 +10,12 @@ public final class Affinity {
 
     /** Returns null on success, otherwise what went wrong. */
     public static String pinCurrentThread(int cpu) {
-        if (cpu < 0) return "not pinned";
-        if (cpu >= 1024) return "cpu " + cpu + " is beyond the 1024-CPU mask";
+        if (cpu < 0) {
+            return "not pinned";
+        }
+        if (cpu >= 1024) {
+            return "cpu " + cpu + " is beyond the 1024-CPU mask";
+        }
         try (Memory mask = new Memory(128)) {
             mask.clear();
             mask.setByte(cpu / 8, (byte) (1 << (cpu % 8)));

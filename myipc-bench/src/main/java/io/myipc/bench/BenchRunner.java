@@ -69,7 +69,9 @@ public final class BenchRunner {
     private String placement;
     /** What qualifies every record of the transport being measured (the driver's sync mode), or null. */
     private String transportNote;
-    /** environment.vm_mode is icount: no spinning rows; the records of the driver's sync modes say they mean nothing. */
+    /**
+     * environment.vm_mode is icount: no spinning rows; the records of the driver's sync modes say they mean nothing.
+     */
     private boolean icount;
 
     BenchRunner(Options o, PrintStream log) {
@@ -105,12 +107,16 @@ public final class BenchRunner {
         }
         if (o.vmKernel != null) {
             int rc = VmRun.run(o, args, System.err);
-            if (rc != 0) System.exit(rc);
+            if (rc != 0) {
+                System.exit(rc);
+            }
             return;
         }
         int rc = runAndReport(o, System.out, System.err);
         // exec:java runs us inside Maven's JVM: return normally on success, exit only on failure
-        if (rc != 0) System.exit(rc);
+        if (rc != 0) {
+            System.exit(rc);
+        }
     }
 
     /**
@@ -119,13 +125,25 @@ public final class BenchRunner {
      * the same budgets.
      */
     static boolean scaleForEmulation(Options o, boolean emulated) {
-        if (!emulated || o.quick || o.selfTest) return false;
+        if (!emulated || o.quick || o.selfTest) {
+            return false;
+        }
         Options q = Options.parse("--quick");
-        if (!o.given("--bytes")) o.bytesPerPoint = q.bytesPerPoint;
-        if (!o.given("--verify-bytes")) o.verifyBytes = q.verifyBytes;
-        if (!o.given("--rtt-count")) o.rttCount = q.rttCount;
-        if (!o.given("--warmup")) o.warmup = q.warmup;
-        if (!o.given("--rate-seconds")) o.rateSeconds = q.rateSeconds;
+        if (!o.given("--bytes")) {
+            o.bytesPerPoint = q.bytesPerPoint;
+        }
+        if (!o.given("--verify-bytes")) {
+            o.verifyBytes = q.verifyBytes;
+        }
+        if (!o.given("--rtt-count")) {
+            o.rttCount = q.rttCount;
+        }
+        if (!o.given("--warmup")) {
+            o.warmup = q.warmup;
+        }
+        if (!o.given("--rate-seconds")) {
+            o.rateSeconds = q.rateSeconds;
+        }
         return true;
     }
 
@@ -157,7 +175,9 @@ public final class BenchRunner {
         Files.writeString(o.out.resolve("classpath.txt"), PeerProcess.classPath() + "\n");
         out.print(Report.markdown(run, all, includedEnvs));
         log.println("wrote " + o.out.resolve("results.json") + ", results.csv, report.md, chart.svg");
-        for (String f : run.failures) log.println("FAILED: " + f);
+        for (String f : run.failures) {
+            log.println("FAILED: " + f);
+        }
         return run.failures.isEmpty() ? 0 : 1;
     }
 
@@ -184,9 +204,15 @@ public final class BenchRunner {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while measuring");
         }
-        if (error[0] instanceof IOException e) throw e;
-        if (error[0] instanceof RuntimeException e) throw e;
-        if (error[0] instanceof Error e) throw e;
+        if (error[0] instanceof IOException e) {
+            throw e;
+        }
+        if (error[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (error[0] instanceof Error e) {
+            throw e;
+        }
         return result[0];
     }
 
@@ -210,7 +236,9 @@ public final class BenchRunner {
                     + Env.EMULATION_NOTE);
         }
         if (o.selfTest) {
-            if (!o.given("--verify-bytes")) o.verifyBytes = 256 << 10;
+            if (!o.given("--verify-bytes")) {
+                o.verifyBytes = 256 << 10;
+            }
             o.noRtt = o.noRate = o.noThroughput = true;
         }
         Map<String, Object> c = run.config;
@@ -254,7 +282,9 @@ public final class BenchRunner {
         c.put("skipped", run.skipped);
 
         String pin = Affinity.pinCurrentThread(myCpu);
-        if (pin != null) progress("warning: " + pin + " (placement not enforced on this side)");
+        if (pin != null) {
+            progress("warning: " + pin + " (placement not enforced on this side)");
+        }
         fifoDir = Files.createTempDirectory("myipc-bench-");
         try {
             List<Spec> todo = new ArrayList<>();
@@ -293,7 +323,9 @@ public final class BenchRunner {
                     peer.close();
                 }
             }
-            if (o.selfTest) selfTestCorruption(run, todo);
+            if (o.selfTest) {
+                selfTestCorruption(run, todo);
+            }
         } finally {
             deleteTree(fifoDir);
         }
@@ -351,10 +383,14 @@ public final class BenchRunner {
         }
         switch (s.scheme()) {
             case "shm":
-                if (!Files.isDirectory(Path.of("/dev/shm"))) return "no /dev/shm (tmpfs) on this machine";
+                if (!Files.isDirectory(Path.of("/dev/shm"))) {
+                    return "no /dev/shm (tmpfs) on this machine";
+                }
                 return null;
             case "kmod":
-                if (!Files.exists(Path.of("/dev/myipc0")) || !Files.exists(Path.of("/dev/myipc1"))) return VM_HINT;
+                if (!Files.exists(Path.of("/dev/myipc0")) || !Files.exists(Path.of("/dev/myipc1"))) {
+                    return VM_HINT;
+                }
                 return probe(s);
             default:
                 return null;
@@ -396,7 +432,9 @@ public final class BenchRunner {
      * ({@code chan_create}, dev-mmap).
      */
     private static KmodAdmin.RingSizeHold sizer(Spec s) throws IOException {
-        if (!s.scheme().equals("kmod") || !s.ring()) return null;
+        if (!s.scheme().equals("kmod") || !s.ring()) {
+            return null;
+        }
         return KmodAdmin.holdRingSize(DEVICES.stream().map(d -> "/dev/" + d).toList(), s.capacity());
     }
 
@@ -410,7 +448,9 @@ public final class BenchRunner {
         r.put("frontend", "java");
         r.put("transport", s.name());
         r.put("metric", metric);
-        if (wait != null) r.put("wait", wait);
+        if (wait != null) {
+            r.put("wait", wait);
+        }
         r.put("placement", placement);
         if (transportNote != null) {
             r.put("note", transportNote);
@@ -685,20 +725,40 @@ public final class BenchRunner {
     }
 
     private static void putCpu(Map<String, Object> r, long wCpu, long rCpu, long count, long wWall, long rWall) {
-        if (count <= 0) return;
-        if (wCpu >= 0) r.put("cpu_ns_per_msg_writer", (double) wCpu / count);
-        if (rCpu >= 0) r.put("cpu_ns_per_msg_reader", (double) rCpu / count);
-        if (wCpu >= 0 && wWall > 0) r.put("cpu_pct_writer", 100.0 * wCpu / wWall);
-        if (rCpu >= 0 && rWall > 0) r.put("cpu_pct_reader", 100.0 * rCpu / rWall);
+        if (count <= 0) {
+            return;
+        }
+        if (wCpu >= 0) {
+            r.put("cpu_ns_per_msg_writer", (double) wCpu / count);
+        }
+        if (rCpu >= 0) {
+            r.put("cpu_ns_per_msg_reader", (double) rCpu / count);
+        }
+        if (wCpu >= 0 && wWall > 0) {
+            r.put("cpu_pct_writer", 100.0 * wCpu / wWall);
+        }
+        if (rCpu >= 0 && rWall > 0) {
+            r.put("cpu_pct_reader", 100.0 * rCpu / rWall);
+        }
     }
 
     /** Added to RESULTS.md by the Java runner: the measuring thread alone (no JIT/GC threads). */
     private static void putThreadCpu(Map<String, Object> r, long wCpu, long rCpu, long count, long wWall, long rWall) {
-        if (count <= 0) return;
-        if (wCpu >= 0) r.put("thread_cpu_ns_per_msg_writer", (double) wCpu / count);
-        if (rCpu >= 0) r.put("thread_cpu_ns_per_msg_reader", (double) rCpu / count);
-        if (wCpu >= 0 && wWall > 0) r.put("thread_cpu_pct_writer", 100.0 * wCpu / wWall);
-        if (rCpu >= 0 && rWall > 0) r.put("thread_cpu_pct_reader", 100.0 * rCpu / rWall);
+        if (count <= 0) {
+            return;
+        }
+        if (wCpu >= 0) {
+            r.put("thread_cpu_ns_per_msg_writer", (double) wCpu / count);
+        }
+        if (rCpu >= 0) {
+            r.put("thread_cpu_ns_per_msg_reader", (double) rCpu / count);
+        }
+        if (wCpu >= 0 && wWall > 0) {
+            r.put("thread_cpu_pct_writer", 100.0 * wCpu / wWall);
+        }
+        if (rCpu >= 0 && rWall > 0) {
+            r.put("thread_cpu_pct_reader", 100.0 * rCpu / rWall);
+        }
     }
 
     record Ping(Measure.PingResult res, long peerCpuNs, long peerWallNs, long peerThreadCpuNs) {
@@ -794,7 +854,9 @@ public final class BenchRunner {
     }
 
     private static void deleteTree(Path dir) {
-        if (dir == null) return;
+        if (dir == null) {
+            return;
+        }
         try (var s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

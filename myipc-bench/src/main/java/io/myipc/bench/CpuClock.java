@@ -36,10 +36,14 @@ final class CpuClock {
     static long processCpuNs() {
         if (NATIVE) {
             long[] ts = new long[2];
-            if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, ts) == 0) return ts[0] * 1_000_000_000L + ts[1];
+            if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, ts) == 0) {
+                return ts[0] * 1_000_000_000L + ts[1];
+            }
         }
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuTime();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
         return -1;
     }
 }

@@ -57,11 +57,17 @@ public final class Env {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
                 int c = line.indexOf(':');
-                if (c < 0) continue;
+                if (c < 0) {
+                    continue;
+                }
                 String k = line.substring(0, c).trim();
                 String v = line.substring(c + 1).trim();
-                if (k.equals("model name") && model.isEmpty()) model = v;
-                if (k.equals("flags") && (" " + v + " ").contains(" hypervisor ")) hyperv = true;
+                if (k.equals("model name") && model.isEmpty()) {
+                    model = v;
+                }
+                if (k.equals("flags") && (" " + v + " ").contains(" hypervisor ")) {
+                    hyperv = true;
+                }
             }
         } catch (IOException e) {
             // not Linux: leave empty
@@ -90,7 +96,9 @@ public final class Env {
                 env.put("vm_mode_note", ICOUNT_NOTE);
             }
         }
-        if (emulated) env.put("note", EMULATION_NOTE);
+        if (emulated) {
+            env.put("note", EMULATION_NOTE);
+        }
         env.put("compiler", System.getProperty("java.vm.name", "") + " " + System.getProperty("java.version", ""));
         env.put("java_version", System.getProperty("java.version", ""));
         env.put("native_binding", Sys.binding()); // ffm (JDK 22+) or jna: the binding of the hot-path calls

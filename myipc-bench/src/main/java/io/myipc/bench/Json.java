@@ -23,7 +23,9 @@ public final class Json {
         } else if (v instanceof String s) {
             quote(sb, s);
         } else if (v instanceof Double d) {
-            if (d.isNaN() || d.isInfinite()) throw new IllegalArgumentException("JSON has no " + d);
+            if (d.isNaN() || d.isInfinite()) {
+                throw new IllegalArgumentException("JSON has no " + d);
+            }
             double r = Math.round(d * 10.0) / 10.0; // one decimal, as the C front end
             sb.append(r == Math.rint(r) && Math.abs(r) < 1e15 ? String.format("%.1f", r) : Double.toString(r));
         } else if (v instanceof Float f) {
@@ -34,9 +36,14 @@ public final class Json {
             sb.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) sb.append(',');
-                if (pretty) nl(sb, indent + 1);
-                else if (!first) sb.append(' ');
+                if (!first) {
+                    sb.append(',');
+                }
+                if (pretty) {
+                    nl(sb, indent + 1);
+                } else if (!first) {
+                    sb.append(' ');
+                }
                 first = false;
                 quote(sb, String.valueOf(e.getKey()));
                 sb.append(": ");
@@ -46,7 +53,9 @@ public final class Json {
                     for (int i = 0; i < l.size(); i++) {
                         nl(sb, indent + 2);
                         write(sb, l.get(i), indent + 2, false);
-                        if (i + 1 < l.size()) sb.append(',');
+                        if (i + 1 < l.size()) {
+                            sb.append(',');
+                        }
                     }
                     nl(sb, indent + 1);
                     sb.append(']');
@@ -54,12 +63,16 @@ public final class Json {
                     write(sb, e.getValue(), indent + 1, childPretty || (pretty && e.getKey().equals("transports")));
                 }
             }
-            if (pretty && !m.isEmpty()) nl(sb, indent);
+            if (pretty && !m.isEmpty()) {
+                nl(sb, indent);
+            }
             sb.append('}');
         } else if (v instanceof List<?> l) {
             sb.append('[');
             for (int i = 0; i < l.size(); i++) {
-                if (i > 0) sb.append(", ");
+                if (i > 0) {
+                    sb.append(", ");
+                }
                 write(sb, l.get(i), indent, false);
             }
             sb.append(']');
@@ -88,8 +101,11 @@ public final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
                 }
             }
         }
@@ -101,7 +117,9 @@ public final class Json {
         p.ws();
         Object v = p.value();
         p.ws();
-        if (p.i != text.length()) throw p.err("trailing characters");
+        if (p.i != text.length()) {
+            throw p.err("trailing characters");
+        }
         return v;
     }
 
@@ -115,33 +133,47 @@ public final class Json {
 
         IllegalArgumentException err(String what) {
             int line = 1;
-            for (int k = 0; k < Math.min(i, s.length()); k++) if (s.charAt(k) == '\n') line++;
+            for (int k = 0; k < Math.min(i, s.length()); k++) {
+                if (s.charAt(k) == '\n') {
+                    line++;
+                }
+            }
             return new IllegalArgumentException("bad JSON at line " + line + " (offset " + i + "): " + what);
         }
 
         void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
         }
 
         Object value() {
-            if (i >= s.length()) throw err("unexpected end");
+            if (i >= s.length()) {
+                throw err("unexpected end");
+            }
             char c = s.charAt(i);
             switch (c) {
                 case '{': {
                     i++;
                     Map<String, Object> m = new LinkedHashMap<>();
                     ws();
-                    if (peek('}')) return m;
+                    if (peek('}')) {
+                        return m;
+                    }
                     while (true) {
                         ws();
-                        if (i >= s.length() || s.charAt(i) != '"') throw err("expected a key");
+                        if (i >= s.length() || s.charAt(i) != '"') {
+                            throw err("expected a key");
+                        }
                         String k = str();
                         ws();
                         expect(':');
                         ws();
                         m.put(k, value());
                         ws();
-                        if (peek('}')) return m;
+                        if (peek('}')) {
+                            return m;
+                        }
                         expect(',');
                     }
                 }
@@ -149,12 +181,16 @@ public final class Json {
                     i++;
                     List<Object> l = new ArrayList<>();
                     ws();
-                    if (peek(']')) return l;
+                    if (peek(']')) {
+                        return l;
+                    }
                     while (true) {
                         ws();
                         l.add(value());
                         ws();
-                        if (peek(']')) return l;
+                        if (peek(']')) {
+                            return l;
+                        }
                         expect(',');
                     }
                 }
@@ -183,21 +219,31 @@ public final class Json {
         }
 
         void expect(char c) {
-            if (!peek(c)) throw err("expected '" + c + "'");
+            if (!peek(c)) {
+                throw err("expected '" + c + "'");
+            }
         }
 
         void lit(String w) {
-            if (!s.startsWith(w, i)) throw err("expected " + w);
+            if (!s.startsWith(w, i)) {
+                throw err("expected " + w);
+            }
             i += w.length();
         }
 
         Object num() {
             int st = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
+            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+                i++;
+            }
             String t = s.substring(st, i);
-            if (t.isEmpty()) throw err("unexpected character '" + s.charAt(st) + "'");
+            if (t.isEmpty()) {
+                throw err("unexpected character '" + s.charAt(st) + "'");
+            }
             try {
-                if (t.contains(".") || t.contains("e") || t.contains("E")) return Double.parseDouble(t);
+                if (t.contains(".") || t.contains("e") || t.contains("E")) {
+                    return Double.parseDouble(t);
+                }
                 return Long.parseLong(t);
             } catch (NumberFormatException e) {
                 throw err("bad number " + t);
@@ -208,11 +254,17 @@ public final class Json {
             expect('"');
             StringBuilder b = new StringBuilder();
             while (true) {
-                if (i >= s.length()) throw err("unterminated string");
+                if (i >= s.length()) {
+                    throw err("unterminated string");
+                }
                 char c = s.charAt(i++);
-                if (c == '"') return b.toString();
+                if (c == '"') {
+                    return b.toString();
+                }
                 if (c == '\\') {
-                    if (i >= s.length()) throw err("unterminated escape");
+                    if (i >= s.length()) {
+                        throw err("unterminated escape");
+                    }
                     char e = s.charAt(i++);
                     switch (e) {
                         case 'n' -> b.append('\n');
@@ -221,7 +273,9 @@ public final class Json {
                         case 'b' -> b.append('\b');
                         case 'f' -> b.append('\f');
                         case 'u' -> {
-                            if (i + 4 > s.length()) throw err("bad \\u escape");
+                            if (i + 4 > s.length()) {
+                                throw err("bad \\u escape");
+                            }
                             b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
                             i += 4;
                         }

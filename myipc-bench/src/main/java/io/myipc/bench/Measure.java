@@ -43,8 +43,11 @@ public final class Measure {
     }
 
     static void pause(boolean yield) {
-        if (yield) Thread.yield();
-        else Thread.onSpinWait();
+        if (yield) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
     }
 
     /** Reads exactly one byte (spinning on tryRead or blocking in read); throws at end of stream. */
@@ -52,11 +55,15 @@ public final class Measure {
         one.clear();
         int n;
         if (spin) {
-            while ((n = r.tryRead(one)) == 0) pause(yield);
+            while ((n = r.tryRead(one)) == 0) {
+                pause(yield);
+            }
         } else {
             n = r.read(one);
         }
-        if (n < 0) throw new IOException("the peer closed " + r.uri() + " in the middle of a ping-pong");
+        if (n < 0) {
+            throw new IOException("the peer closed " + r.uri() + " in the middle of a ping-pong");
+        }
         return one.get(0);
     }
 
@@ -87,7 +94,9 @@ public final class Measure {
                 long t1 = System.nanoTime();
                 long cpu1 = processCpuNs();
                 long tc1 = threadCpuNs();
-                if (t0 == 0) throw new IOException("ping-pong ended without its start mark");
+                if (t0 == 0) {
+                    throw new IOException("ping-pong ended without its start mark");
+                }
                 return new EchoResult(count, diff(cpu0, cpu1), t1 - t0, diff(tc0, tc1));
             }
             count++;
@@ -172,7 +181,9 @@ public final class Measure {
         while ((left = deadline - System.nanoTime()) > 150_000) {
             LockSupport.parkNanos(left - 100_000);
         }
-        while (deadline - System.nanoTime() > 0) Thread.onSpinWait();
+        while (deadline - System.nanoTime() > 0) {
+            Thread.onSpinWait();
+        }
     }
 
     public static boolean zeroCopy(IpcWriter w) {
@@ -284,7 +295,9 @@ public final class Measure {
                     t0 = System.nanoTime();
                 }
                 int n = (int) Math.min(v.readableBytes(), total - off);
-                if (n == 0) throw new IOException(r.uri() + " ended after " + off + " of " + total + " bytes");
+                if (n == 0) {
+                    throw new IOException(r.uri() + " ended after " + off + " of " + total + " bytes");
+                }
                 if (verify && bad < 0) {
                     int base = v.readerIndex();
                     for (int i = 0; i < n; i++) {
@@ -308,7 +321,9 @@ public final class Measure {
                     cpu0 = processCpuNs();
                     t0 = System.nanoTime();
                 }
-                if (n < 0) throw new IOException(r.uri() + " ended after " + off + " of " + total + " bytes");
+                if (n < 0) {
+                    throw new IOException(r.uri() + " ended after " + off + " of " + total + " bytes");
+                }
                 if (verify && bad < 0) {
                     for (int i = 0; i < n; i++) {
                         byte want = pattern(off + i), got = dst.get(i);

@@ -21,7 +21,9 @@ final class NativeRun {
         List<String> cmd = new ArrayList<>(List.of(binary.toString()));
         // the Java runner's own budgets, so that Java vs C compares like with like (the C benchmark would
         // otherwise scale its --quick budgets down again under emulation)
-        if (o.quick) cmd.add("--quick");
+        if (o.quick) {
+            cmd.add("--quick");
+        }
         if (o.given("--sizes")) {
             cmd.add("--sizes");
             cmd.add(o.sizes.stream().map(String::valueOf).collect(Collectors.joining(",")));

@@ -125,11 +125,21 @@ public final class Options {
             }
         }
         if (o.quick) {
-            if (!o.given.contains("--bytes")) o.bytesPerPoint = 16L << 20;
-            if (!o.given.contains("--verify-bytes")) o.verifyBytes = 1L << 20;
-            if (!o.given.contains("--rtt-count")) o.rttCount = 10_000;
-            if (!o.given.contains("--warmup")) o.warmup = 2_000;
-            if (!o.given.contains("--rate-seconds")) o.rateSeconds = 0.2;
+            if (!o.given.contains("--bytes")) {
+                o.bytesPerPoint = 16L << 20;
+            }
+            if (!o.given.contains("--verify-bytes")) {
+                o.verifyBytes = 1L << 20;
+            }
+            if (!o.given.contains("--rtt-count")) {
+                o.rttCount = 10_000;
+            }
+            if (!o.given.contains("--warmup")) {
+                o.warmup = 2_000;
+            }
+            if (!o.given.contains("--rate-seconds")) {
+                o.rateSeconds = 0.2;
+            }
         }
         return o;
     }
@@ -144,12 +154,16 @@ public final class Options {
                 List<String> t = new ArrayList<>();
                 for (String s : v.split(",")) {
                     String n = s.trim().toLowerCase(Locale.ROOT);
-                    if (n.isEmpty()) continue;
+                    if (n.isEmpty()) {
+                        continue;
+                    }
                     if (!ALL_TRANSPORTS.contains(n)) {
                         throw new IllegalArgumentException("unknown transport '" + n + "' in --transports: use some of "
                                 + String.join(",", ALL_TRANSPORTS));
                     }
-                    if (!t.contains(n)) t.add(n);
+                    if (!t.contains(n)) {
+                        t.add(n);
+                    }
                 }
                 if (t.isEmpty()) throw new IllegalArgumentException("--transports needs at least one of "
                         + String.join(",", ALL_TRANSPORTS));
@@ -158,7 +172,9 @@ public final class Options {
             case "--sizes" -> {
                 List<Integer> s = new ArrayList<>();
                 for (String p : v.split(",")) {
-                    if (p.isBlank()) continue;
+                    if (p.isBlank()) {
+                        continue;
+                    }
                     long n = parseSize("--sizes", p);
                     if (n < 1 || n > (64 << 20)) {
                         throw new IllegalArgumentException("--sizes: chunk size " + p + " is out of range 1..64MiB");
@@ -169,13 +185,17 @@ public final class Options {
                     }
                     s.add((int) n);
                 }
-                if (s.isEmpty()) throw new IllegalArgumentException("--sizes needs at least one size, like 64,4KiB");
+                if (s.isEmpty()) {
+                    throw new IllegalArgumentException("--sizes needs at least one size, like 64,4KiB");
+                }
                 sizes = List.copyOf(s);
             }
             case "--rates" -> {
                 List<Integer> r = new ArrayList<>();
                 for (String p : v.split(",")) {
-                    if (p.isBlank()) continue;
+                    if (p.isBlank()) {
+                        continue;
+                    }
                     long n = parseLong("--rates", p.trim());
                     if (n < 0 || n > 10_000_000) {
                         throw new IllegalArgumentException("--rates: " + p + " is not a rate from 0 (max) to 10000000"
@@ -190,7 +210,9 @@ public final class Options {
             case "--rtt-count" -> rttCount = (int) Math.min(Integer.MAX_VALUE, positive(a, parseLong(a, v)));
             case "--warmup" -> {
                 long n = parseLong(a, v);
-                if (n < 0) throw new IllegalArgumentException("--warmup must be 0 or more, not " + v);
+                if (n < 0) {
+                    throw new IllegalArgumentException("--warmup must be 0 or more, not " + v);
+                }
                 warmup = (int) Math.min(Integer.MAX_VALUE, n);
             }
             case "--rate-seconds" -> {
@@ -230,7 +252,9 @@ public final class Options {
     }
 
     private static long positive(String option, long n) {
-        if (n <= 0) throw new IllegalArgumentException(option + " must be greater than 0, not " + n);
+        if (n <= 0) {
+            throw new IllegalArgumentException(option + " must be greater than 0, not " + n);
+        }
         return n;
     }
 

@@ -35,7 +35,9 @@ final class PeerProcess implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (String p : PASSED_PROPERTIES) {
             String v = System.getProperty(p);
-            if (v != null) out.add("-D" + p + "=" + v);
+            if (v != null) {
+                out.add("-D" + p + "=" + v);
+            }
         }
         return out;
     }
@@ -63,7 +65,9 @@ final class PeerProcess implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String l;
-                while ((l = r.readLine()) != null) lines.add(l);
+                while ((l = r.readLine()) != null) {
+                    lines.add(l);
+                }
             } catch (IOException e) {
                 // the process went away; awaitLine reports it
             }
@@ -72,7 +76,9 @@ final class PeerProcess implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         String h = awaitLine(120);
-        if (!h.startsWith("HELLO")) throw new IOException("the peer JVM did not start: " + h);
+        if (!h.startsWith("HELLO")) {
+            throw new IOException("the peer JVM did not start: " + h);
+        }
         hello = parse(h);
     }
 
@@ -80,7 +86,9 @@ final class PeerProcess implements AutoCloseable {
      * that loaded us (exec:java's loader), or java.class.path (plain java, surefire). */
     static String classPath() {
         String p = System.getProperty(CLASSPATH_PROPERTY);
-        if (p != null && !p.isBlank()) return p;
+        if (p != null && !p.isBlank()) {
+            return p;
+        }
         Set<String> entries = new LinkedHashSet<>();
         ClassLoader cl = PeerProcess.class.getClassLoader();
         while (cl != null) {
@@ -96,7 +104,9 @@ final class PeerProcess implements AutoCloseable {
             cl = cl.getParent();
         }
         String own = System.getProperty("java.class.path", "");
-        if (entries.isEmpty()) return own;
+        if (entries.isEmpty()) {
+            return own;
+        }
         return String.join(File.pathSeparator, entries);
     }
 
@@ -108,14 +118,18 @@ final class PeerProcess implements AutoCloseable {
     /** Waits for the peer's answer to the last command. */
     Map<String, String> reply(long timeoutSeconds) throws IOException {
         String l = awaitLine(timeoutSeconds);
-        if (l.startsWith("OK")) return parse(l);
+        if (l.startsWith("OK")) {
+            return parse(l);
+        }
         throw new IOException("the peer JVM reported: " + l);
     }
 
     private String awaitLine(long timeoutSeconds) throws IOException {
         try {
             String l = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
-            if (l == null) throw new IOException("the peer JVM did not answer within " + timeoutSeconds + " s");
+            if (l == null) {
+                throw new IOException("the peer JVM did not answer within " + timeoutSeconds + " s");
+            }
             if (l.equals("EOF")) {
                 throw new IOException("the peer JVM exited" + (process.isAlive() ? "" : " with status "
                         + process.waitFor()) + " (its stderr is above)");
@@ -131,7 +145,9 @@ final class PeerProcess implements AutoCloseable {
         Map<String, String> m = new HashMap<>();
         for (String kv : line.split(" ")) {
             int eq = kv.indexOf('=');
-            if (eq > 0) m.put(kv.substring(0, eq), kv.substring(eq + 1));
+            if (eq > 0) {
+                m.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
         }
         return m;
     }

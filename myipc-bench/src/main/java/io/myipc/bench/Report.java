@@ -39,7 +39,9 @@ public final class Report {
     public static List<Map<String, Object>> records(Map<String, Object> doc) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Object r : (List<Object>) doc.get("results")) {
-            if (r instanceof Map<?, ?> m) out.add((Map<String, Object>) m);
+            if (r instanceof Map<?, ?> m) {
+                out.add((Map<String, Object>) m);
+            }
         }
         return out;
     }
@@ -47,7 +49,9 @@ public final class Report {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> includedEnvironment(Map<String, Object> doc, Path from) {
         Map<String, Object> env = new LinkedHashMap<>();
-        if (doc.get("environment") instanceof Map<?, ?> m) env.putAll((Map<String, Object>) m);
+        if (doc.get("environment") instanceof Map<?, ?> m) {
+            env.putAll((Map<String, Object>) m);
+        }
         env.put("included_from", from.toString());
         return env;
     }
@@ -70,17 +74,25 @@ public final class Report {
 
     public static String csv(List<Map<String, Object>> all) {
         Set<String> cols = new LinkedHashSet<>();
-        for (Map<String, Object> r : all) cols.addAll(r.keySet());
+        for (Map<String, Object> r : all) {
+            cols.addAll(r.keySet());
+        }
         StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
         for (Map<String, Object> r : all) {
             boolean first = true;
             for (String c : cols) {
-                if (!first) sb.append(',');
+                if (!first) {
+                    sb.append(',');
+                }
                 first = false;
                 Object v = r.get(c);
-                if (v == null) continue;
+                if (v == null) {
+                    continue;
+                }
                 String s = v instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : v.toString();
-                if (s.contains(",") || s.contains("\"") || s.contains("\n")) s = '"' + s.replace("\"", "\"\"") + '"';
+                if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+                    s = '"' + s.replace("\"", "\"\"") + '"';
+                }
                 sb.append(s);
             }
             sb.append('\n');
@@ -113,14 +125,20 @@ public final class Report {
     }
 
     static String ratio(double v, double base) {
-        if (Double.isNaN(v) || Double.isNaN(base) || base == 0) return "-";
+        if (Double.isNaN(v) || Double.isNaN(base) || base == 0) {
+            return "-";
+        }
         double r = v / base;
         return r < 0.1 ? String.format(Locale.ROOT, "%.2gx", r) : String.format(Locale.ROOT, "%.2fx", r);
     }
 
     static String sizeName(long b) {
-        if (b >= (1 << 20) && b % (1 << 20) == 0) return (b >> 20) + " MiB";
-        if (b >= 1024 && b % 1024 == 0) return (b >> 10) + " KiB";
+        if (b >= (1 << 20) && b % (1 << 20) == 0) {
+            return (b >> 20) + " MiB";
+        }
+        if (b >= 1024 && b % 1024 == 0) {
+            return (b >> 10) + " KiB";
+        }
         return b + " B";
     }
 
@@ -139,14 +157,20 @@ public final class Report {
     }
 
     private static boolean same(Map<String, Object> a, Map<String, Object> b, String... keys) {
-        for (String k : keys) if (!Objects.equals(str(a, k), str(b, k))) return false;
+        for (String k : keys) {
+            if (!Objects.equals(str(a, k), str(b, k))) {
+                return false;
+            }
+        }
         return true;
     }
 
     /** The record of the Linux pipe (transport "pipe", same front end) matching {@code r} in the given keys. */
     private static Map<String, Object> pipeOf(List<Map<String, Object>> all, Map<String, Object> r, String... keys) {
         for (Map<String, Object> p : all) {
-            if ("pipe".equals(p.get("transport")) && same(p, r, "frontend", "metric") && same(p, r, keys)) return p;
+            if ("pipe".equals(p.get("transport")) && same(p, r, "frontend", "metric") && same(p, r, keys)) {
+                return p;
+            }
         }
         return null;
     }
@@ -154,8 +178,12 @@ public final class Report {
     private static Map<String, Object> find(List<Map<String, Object>> all, String fe, String transport, String metric,
                                             Map<String, Object> like, String... keys) {
         for (Map<String, Object> p : all) {
-            if (fe != null && !fe.equals(p.get("frontend"))) continue;
-            if (transport.equals(p.get("transport")) && metric.equals(p.get("metric")) && same(p, like, keys)) return p;
+            if (fe != null && !fe.equals(p.get("frontend"))) {
+                continue;
+            }
+            if (transport.equals(p.get("transport")) && metric.equals(p.get("metric")) && same(p, like, keys)) {
+                return p;
+            }
         }
         return null;
     }

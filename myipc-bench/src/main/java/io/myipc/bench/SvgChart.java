@@ -43,7 +43,9 @@ public final class SvgChart {
         String rest = line;
         while (rest.length() > max) {
             int cut = rest.lastIndexOf(", ", max);
-            if (cut <= 0) break;
+            if (cut <= 0) {
+                break;
+            }
             out.add(rest.substring(0, cut + 1));
             rest = "    " + rest.substring(cut + 2);
         }
@@ -107,7 +109,9 @@ public final class SvgChart {
         int w = 1200, panelW = 540, panelH = 340, left1 = 70, left2 = 660;
         List<String> header = new ArrayList<>();
         header.addAll(wrap("Measured on: " + Report.whereLine(env), 190));
-        for (Map<String, Object> e : incEnvs) header.addAll(wrap("Included: " + Report.whereLine(e), 190));
+        for (Map<String, Object> e : incEnvs) {
+            header.addAll(wrap("Included: " + Report.whereLine(e), 190));
+        }
         boolean emulated = Boolean.TRUE.equals(env.get("emulated"))
                 || incEnvs.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("emulated")));
         header.add("Mode: " + Report.modeLine(modes).substring("mode: ".length())
@@ -139,7 +143,9 @@ public final class SvgChart {
         panel(sb, left1, py, panelW, panelH, "Round trip of 1-byte messages (log scale)", "latency",
                 List.of(PCT_NAMES), lat, true, palette);
         List<String> sizeNames = new ArrayList<>();
-        for (long s : sizeList) sizeNames.add(Report.sizeName(s));
+        for (long s : sizeList) {
+            sizeNames.add(Report.sizeName(s));
+        }
         panel(sb, left2, py, panelW, panelH, "Throughput, MB/s = 10^6 bytes/s (log scale)", "MB/s", sizeNames, thr,
                 false, palette);
         sb.append(text(20, h - 8, 10, "#666", "One color per transport. Solid lines: Java front end; dashed: C front"
@@ -159,14 +165,22 @@ public final class SvgChart {
     }
 
     private static String fmtNs(double ns) {
-        if (ns >= 1e9) return String.format(Locale.ROOT, "%.0f s", ns / 1e9);
-        if (ns >= 1e6) return String.format(Locale.ROOT, "%.0f ms", ns / 1e6);
-        if (ns >= 1e3) return String.format(Locale.ROOT, "%.0f µs", ns / 1e3);
+        if (ns >= 1e9) {
+            return String.format(Locale.ROOT, "%.0f s", ns / 1e9);
+        }
+        if (ns >= 1e6) {
+            return String.format(Locale.ROOT, "%.0f ms", ns / 1e6);
+        }
+        if (ns >= 1e3) {
+            return String.format(Locale.ROOT, "%.0f µs", ns / 1e3);
+        }
         return String.format(Locale.ROOT, "%.0f ns", ns);
     }
 
     private static String fmtMb(double v) {
-        if (v >= 1) return String.format(Locale.ROOT, "%.0f", v);
+        if (v >= 1) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
         return String.format(Locale.ROOT, "%s", v);
     }
 
@@ -191,7 +205,9 @@ public final class SvgChart {
             return;
         }
         int dLo = (int) Math.floor(Math.log10(lo)), dHi = (int) Math.ceil(Math.log10(hi));
-        if (dHi == dLo) dHi++;
+        if (dHi == dLo) {
+            dHi++;
+        }
         final int dl = dLo, dh = dHi;
         java.util.function.DoubleUnaryOperator ty = v -> y0 + ph - (Math.log10(v) - dl) / (dh - dl) * ph;
         for (int d = dLo; d <= dHi; d++) {
@@ -216,7 +232,9 @@ public final class SvgChart {
             StringBuilder dots = new StringBuilder();
             for (int i = 0; i < n && i < s.y().length; i++) {
                 double v = s.y()[i];
-                if (!(v > 0)) continue;
+                if (!(v > 0)) {
+                    continue;
+                }
                 double xx = x0 + 30 + i * step + (n == 1 ? pw / 2.0 - 30 : 0);
                 double yy = ty.applyAsDouble(v);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));

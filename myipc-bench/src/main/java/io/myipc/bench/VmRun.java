@@ -21,7 +21,9 @@ final class VmRun {
 
     static Path repoRoot() throws IOException {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isExecutable(p.resolve("tools/vm/vm"))) return p;
+            if (Files.isExecutable(p.resolve("tools/vm/vm"))) {
+                return p;
+            }
         }
         throw new IOException("--vm needs the VM harness tools/vm/vm of the myipc repository: run from inside the"
                 + " repository (current directory " + Path.of("").toAbsolutePath() + ")");
@@ -41,7 +43,9 @@ final class VmRun {
             return false;
         }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "qemu-system-x86_64"))) return true;
+            if (Files.isExecutable(Path.of(dir, "qemu-system-x86_64"))) {
+                return true;
+            }
         }
         return false;
     }
@@ -52,15 +56,20 @@ final class VmRun {
         List<String> cp = new ArrayList<>();
         int i = 0;
         for (String e : PeerProcess.classPath().split(File.pathSeparator)) {
-            if (e.isBlank()) continue;
+            if (e.isBlank()) {
+                continue;
+            }
             Path src = Path.of(e);
             if (Files.isDirectory(src)) {
                 Path dst = lib.resolve("dir" + (i++) + "-" + src.getParent().getFileName());
                 try (var walk = Files.walk(src)) {
                     for (Path p : (Iterable<Path>) walk::iterator) {
                         Path t = dst.resolve(src.relativize(p).toString());
-                        if (Files.isDirectory(p)) Files.createDirectories(t);
-                        else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(t);
+                        } else {
+                            Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+                        }
                     }
                 }
                 cp.add(dst.toString());

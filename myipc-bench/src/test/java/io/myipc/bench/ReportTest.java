@@ -26,7 +26,9 @@ class ReportTest {
         r.put("transport", transport);
         r.put("metric", metric);
         r.put("placement", "cross-core");
-        for (int i = 0; i < kv.length; i += 2) r.put((String) kv[i], kv[i + 1]);
+        for (int i = 0; i < kv.length; i += 2) {
+            r.put((String) kv[i], kv[i + 1]);
+        }
         return r;
     }
 

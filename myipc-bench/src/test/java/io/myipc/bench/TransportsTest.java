@@ -47,7 +47,8 @@ class TransportsTest {
                 .hasMessageContaining("transports.tsv line 2: 7 fields, 8 expected");
         assertThatThrownBy(() -> Transports.parse(table("p\tpipe\tpipe\tlots\t-\t-\tw\tj\n")))
                 .hasMessageContaining("line 1: capacity 'lots' is not a number");
-        assertThatThrownBy(() -> Transports.parse(table("p\tpipe\tpipe\t1\t-\t-\tw\tj\np\tpipe\tpipe\t1\t-\t-\tw\tj\n")))
+        String row = "p\tpipe\tpipe\t1\t-\t-\tw\tj\n";
+        assertThatThrownBy(() -> Transports.parse(table(row + row)))
                 .hasMessageContaining("line 2: p is named twice");
     }
 }

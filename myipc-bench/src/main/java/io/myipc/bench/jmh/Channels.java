@@ -25,11 +25,13 @@ final class Channels {
         public void close() throws IOException {
             writer.close();
             reader.close();
-            if (fifo != null) Files.deleteIfExists(fifo);
+            if (fifo != null) {
+                Files.deleteIfExists(fifo);
+            }
         }
     }
 
-    /** A fresh channel URI of the named transport ({@code pipe}, {@code shm}, {@code kmod}) with the given ring size. */
+    /** A fresh channel URI of the named transport (pipe, shm, kmod) with a ring of {@code size}. */
     static String uri(String transport, String size, int device) {
         String tag = "myipc-jmh-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
         return switch (transport) {
@@ -58,7 +60,9 @@ final class Channels {
             throw new IOException("could not open the reader of " + uri, e);
         }
         Path fifo = null;
-        if (uri.startsWith("pipe:")) fifo = Path.of(uri.substring(5, uri.indexOf('?')));
+        if (uri.startsWith("pipe:")) {
+            fifo = Path.of(uri.substring(5, uri.indexOf('?')));
+        }
         return new Pair(w, reader, fifo);
     }
 }

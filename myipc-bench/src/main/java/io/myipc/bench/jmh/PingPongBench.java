@@ -53,7 +53,9 @@ public class PingPongBench {
         int n = 0;
         while (!control.stopMeasurement) {
             pingBuf.clear();
-            if ((n = b.reader().tryRead(pingBuf)) != 0) break;
+            if ((n = b.reader().tryRead(pingBuf)) != 0) {
+                break;
+            }
             Thread.onSpinWait();
         }
         return n;
