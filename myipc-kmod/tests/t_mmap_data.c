@@ -149,12 +149,13 @@ static void read_consumer(void *arg)
 	free(buf);
 }
 
-static void run_pair(void (*prod)(void *), void (*cons)(void *),
-		     uint64_t total, uint64_t chunk, const char *what)
+/* @total bytes from @prod to @cons in @chunk-sized steps, every byte checked; @x gets the figures */
+static void transfer(struct xfer *x, void (*prod)(void *), void (*cons)(void *),
+		     uint64_t total, uint64_t chunk)
 {
-	struct xfer *x = shared_alloc(sizeof(*x));
 	pid_t c, p;
 
+	memset(x, 0, sizeof(*x));
 	x->total = total;
 	x->chunk = chunk;
 	c = spawn(cons, x);
@@ -163,6 +164,14 @@ static void run_pair(void (*prod)(void *), void (*cons)(void *),
 	expect_exit0(p, 250000, "producer");
 	expect_exit0(c, 250000, "consumer");
 	CHECK_EQ(x->got, total);
+}
+
+static void run_pair(void (*prod)(void *), void (*cons)(void *),
+		     uint64_t total, uint64_t chunk, const char *what)
+{
+	struct xfer *x = shared_alloc(sizeof(*x));
+
+	transfer(x, prod, cons, total, chunk);
 	diag("%s: %llu MiB verified in %.2f s (%.1f MiB/s), consumer waits %llu, producer wakes %llu",
 	     what, (unsigned long long)(total >> 20), x->secs,
 	     x->secs > 0 ? (total >> 20) / x->secs : 0.0,
@@ -202,29 +211,13 @@ void t_mmap_producer_to_read(void)
  * (TCG) a 64 MiB probe decides: when 1 GiB would take over 60 s, the
  * transfer is scaled down to about 60 s worth, and the output says so.
  */
-/* @total bytes through the mapped ring in 1 MiB chunks, every byte checked; @x gets the figures */
-static void mmap_transfer(struct xfer *x, uint64_t total)
-{
-	pid_t c, p;
-
-	memset(x, 0, sizeof(*x));
-	x->total = total;
-	x->chunk = 1 << 20;
-	c = spawn(mmap_consumer, x);
-	msleep(50);
-	p = spawn(mmap_producer, x);
-	expect_exit0(p, 250000, "producer");
-	expect_exit0(c, 250000, "consumer");
-	CHECK_EQ(x->got, total);
-}
-
 void t_mmap_transfer_1gib_checksum(void)
 {
 	struct xfer *x = shared_alloc(sizeof(*x));
 	uint64_t total = 1ULL << 30, probe = 64ULL << 20;
 	double rate;
 
-	mmap_transfer(x, probe);
+	transfer(x, mmap_producer, mmap_consumer, probe, 1 << 20);
 	rate = probe / (x->secs > 0.001 ? x->secs : 0.001);
 	if (total / rate > 60) {
 		total = ((uint64_t)(rate * 60) >> 20) << 20;
@@ -233,7 +226,7 @@ void t_mmap_transfer_1gib_checksum(void)
 		diag("SCALED: 1 GiB would take %.0f s here (emulation?), transferring %llu MiB instead",
 		     (double)(1ULL << 30) / rate, (unsigned long long)(total >> 20));
 	}
-	mmap_transfer(x, total);
+	transfer(x, mmap_producer, mmap_consumer, total, 1 << 20);
 	diag("%llu MiB through mmap, checksum (stream pattern) verified, %.1f s, %.0f MiB/s",
 	     (unsigned long long)(total >> 20), x->secs, (total >> 20) / x->secs);
 }
