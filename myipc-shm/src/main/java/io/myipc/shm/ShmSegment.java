@@ -44,6 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>stale: no end is live (state OPEN and the recorded process, by pid and start time, runs):
  *       under {@code flock(LOCK_EX)} and after checking the path still names the same inode, the
  *       file is unlinked and the open starts over;
+ *   <li>half-made: a file still not ready after a grace of one second of polling <em>that same
+ *       inode</em> lost its creator between {@code O_EXCL} and {@code ready}; it is unlinked like a
+ *       stale one. A file that replaced it gets its own grace: its creator may be just before its lock;
  *   <li>rendezvous: after claiming, wait (futex on the peer's state word) until the peer end has
  *       claimed too, like opening a FIFO;
  *   <li>close: state CLOSED, count the closed end, unlink the file if the name still refers to it
@@ -112,6 +115,7 @@ final class ShmSegment implements java.io.Closeable {
         reclaimStale(address.dir());
         String p = address.path().toString();
         boolean exclusive = false;
+        Object notReadyFile = null; // the file (dev, ino) the two variables above and below are about
         long notReadySince = 0;
         for (;;) {
             ctx.checkInterrupted();
@@ -133,6 +137,14 @@ final class ShmSegment implements java.io.Closeable {
             }
             ShmSegment[] result = new ShmSegment[1];
             Outcome o;
+            Object file = fileKey(fd);
+            if (file == null || !file.equals(notReadyFile)) {
+                // a new creator between its O_EXCL and its lock looks half-made too: what was decided about
+                // the file before (its grace, taking it exclusively) does not carry over to this one
+                notReadyFile = file;
+                notReadySince = 0;
+                exclusive = false;
+            }
             try {
                 boolean graceOver = notReadySince != 0 && System.nanoTime() - notReadySince > NOT_READY_GRACE_NANOS;
                 o = attach(address, side, fd, exclusive, graceOver, ctx, result);
@@ -444,11 +456,19 @@ final class ShmSegment implements java.io.Closeable {
 
     private static boolean sameFile(int fd, Path path) {
         try {
-            Map<String, Object> ours = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:dev,ino");
             Map<String, Object> named = Files.readAttributes(path, "unix:dev,ino");
-            return ours.equals(named);
+            return named.equals(fileKey(fd));
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The open file's device and inode, or null if they cannot be read. */
+    private static Map<String, Object> fileKey(int fd) {
+        try {
+            return Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:dev,ino");
+        } catch (IOException e) {
+            return null;
         }
     }
 

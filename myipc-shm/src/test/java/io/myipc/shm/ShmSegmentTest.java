@@ -11,6 +11,8 @@ import io.myipc.IpcReader;
 import io.myipc.IpcTimeoutException;
 import io.myipc.IpcWriter;
 import io.myipc.internal.ring.RingDescriptor;
+import io.myipc.internal.posix.LibC;
+import io.myipc.internal.posix.Posix;
 import io.myipc.internal.ring.RingSide;
 import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.OpenContext;
@@ -267,6 +269,40 @@ class ShmSegmentTest {
     void aSegmentLeftHalfInitialisedIsReclaimed() throws Exception {
         Files.createFile(dir.resolve("myipc-half")); // creator died right after O_EXCL
         transferOnce(uri("half", ""), 2);
+        assertThat(ShmTestDirs.list(dir)).isEmpty();
+    }
+
+    /**
+     * An opener that waited out the grace on one half-made file must not spend it on the file that replaced it: a
+     * creator between its {@code O_EXCL} and its lock looks just as half-made, and removing its file strands it.
+     */
+    @Test
+    void theGraceForAHalfMadeFileDoesNotCarryOverToItsReplacement() throws Exception {
+        Path half = dir.resolve("myipc-swap");
+        Files.createFile(half);
+        Future<byte[]> got = readAll(uri("swap", "")); // polls the empty file; removes it after the grace
+        Thread.sleep(300);
+        int oldFd = LibC.open(half.toString(), Posix.O_RDWR, 0);
+        assertThat(oldFd).isNotNegative();
+        Object replacement;
+        try {
+            assertThat(LibC.flock(oldFd, Posix.LOCK_EX)).isZero(); // the reader now waits for this lock
+            Thread.sleep(1200); // its grace on the old file is over
+            Files.delete(half);
+            Files.createFile(half); // a new creator, between its O_EXCL and its lock
+            replacement = Files.readAttributes(half, "unix:ino").get("ino");
+        } finally {
+            LibC.close(oldFd);
+        }
+        Thread.sleep(300); // the reader polls the new file, not yet older than the grace
+        assertThat(Files.exists(half) ? Files.readAttributes(half, "unix:ino").get("ino") : null)
+                .as("the reader left the new creator's file alone")
+                .isEqualTo(replacement);
+        byte[] msg = "after the swap".getBytes();
+        try (IpcWriter w = IpcChannels.openWriter(uri("swap", ""), OPEN)) {
+            w.write(ByteBuffer.wrap(msg));
+        }
+        assertThat(got.get(20, TimeUnit.SECONDS)).isEqualTo(msg);
         assertThat(ShmTestDirs.list(dir)).isEmpty();
     }
 
