@@ -33,6 +33,16 @@ public abstract class ContractBase {
      */
     protected static final int SLOWNESS = Math.max(1, Integer.getInteger("myipc.test.slowness", 1));
 
+    /**
+     * More arguments for every child JVM the contract starts (peers, the example programs):
+     * {@code -Dmyipc.test.childJvmArgs="-XX:TieredStopAtLevel=1"}, split at spaces (default none). Under
+     * QEMU software emulation a JIT's code must be translated again each time it is written, so a short-lived
+     * child starts faster with less compilation; the test runner in the VM sets it, a host run leaves it out.
+     */
+    protected static final List<String> CHILD_JVM_ARGS = List.of(
+            System.getProperty("myipc.test.childJvmArgs", "").trim().split("\\s+")).stream()
+            .filter(a -> !a.isEmpty()).toList();
+
     /** Generous bound for opens and peer steps, so a broken transport fails instead of hanging. */
     protected static final Duration OPEN = Duration.ofSeconds(30L * SLOWNESS);
 

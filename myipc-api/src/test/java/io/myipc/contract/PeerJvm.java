@@ -55,6 +55,7 @@ final class PeerJvm {
         cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and FFM: no warning on new JDKs
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xshare:auto");
+        cmd.addAll(ContractBase.CHILD_JVM_ARGS);
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
