@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -34,14 +35,18 @@ public abstract class ContractBase {
     protected static final int SLOWNESS = Math.max(1, Integer.getInteger("myipc.test.slowness", 1));
 
     /**
-     * More arguments for every child JVM the contract starts (peers, the example programs):
-     * {@code -Dmyipc.test.childJvmArgs="-XX:TieredStopAtLevel=1"}, split at spaces (default none). Under
-     * QEMU software emulation a JIT's code must be translated again each time it is written, so a short-lived
-     * child starts faster with less compilation; the test runner in the VM sets it, a host run leaves it out.
+     * More arguments for the child JVMs the contract starts: {@code -Dmyipc.test.childJvmArgs=...} for every
+     * one, {@code -Dmyipc.test.oneShotJvmArgs=...} after those for a child that serves a single short script
+     * (its own environment or JVM arguments, the example programs), split at spaces (default none). Under QEMU
+     * software emulation code a JIT writes must be translated again, so a child that does little work starts
+     * fastest interpreted; the test runner in the VM sets them, a host run leaves them out.
      */
-    protected static final List<String> CHILD_JVM_ARGS = List.of(
-            System.getProperty("myipc.test.childJvmArgs", "").trim().split("\\s+")).stream()
-            .filter(a -> !a.isEmpty()).toList();
+    protected static final List<String> CHILD_JVM_ARGS = jvmArgs("myipc.test.childJvmArgs");
+    protected static final List<String> ONE_SHOT_JVM_ARGS = jvmArgs("myipc.test.oneShotJvmArgs");
+
+    private static List<String> jvmArgs(String property) {
+        return Stream.of(System.getProperty(property, "").trim().split("\\s+")).filter(a -> !a.isEmpty()).toList();
+    }
 
     /** Generous bound for opens and peer steps, so a broken transport fails instead of hanging. */
     protected static final Duration OPEN = Duration.ofSeconds(30L * SLOWNESS);

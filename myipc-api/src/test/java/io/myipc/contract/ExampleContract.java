@@ -35,6 +35,7 @@ public abstract class ExampleContract extends ContractBase {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and FFM: no warning on new JDKs
         cmd.addAll(CHILD_JVM_ARGS);
+        cmd.addAll(ONE_SHOT_JVM_ARGS);
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

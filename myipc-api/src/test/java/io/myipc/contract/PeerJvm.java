@@ -56,6 +56,10 @@ final class PeerJvm {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xshare:auto");
         cmd.addAll(ContractBase.CHILD_JVM_ARGS);
+        reusable = env.isEmpty() && jvmArgs.isEmpty();
+        if (!reusable) {
+            cmd.addAll(ContractBase.ONE_SHOT_JVM_ARGS);
+        }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -65,7 +69,6 @@ final class PeerJvm {
         pb.redirectError(ProcessBuilder.Redirect.INHERIT); // child stderr goes to the test output
         process = pb.start();
         stdin = process.getOutputStream();
-        reusable = env.isEmpty() && jvmArgs.isEmpty();
         Thread pump = new Thread(this::pump, "peer-jvm-stdout-" + process.pid());
         pump.setDaemon(true);
         pump.start();
