@@ -62,7 +62,7 @@ public abstract class ByteStreamContract extends ContractBase {
                 "PROCESS,1,3", "PROCESS,7,4096", "PROCESS,65539,1000", "PROCESS,0,65536"})
     void bytesArriveInOrderWhateverTheChunkSizes(Mode mode, int writeChunk, int readChunk) throws Exception {
         String uri = newChannelUri();
-        long total = writeChunk == 1 || readChunk < 10 ? 20_000 : 4_000_000;
+        long total = writeChunk == 1 || readChunk < 10 ? 20_000 : volume(4_000_000);
         PeerHandle peer = peer(mode, "writer", uri, "open", "write-pattern=" + total + "," + writeChunk, "close");
         try (IpcReader r = openReader(uri)) {
             readVerify(r, total, readChunk, 0);
@@ -75,7 +75,7 @@ public abstract class ByteStreamContract extends ContractBase {
     @CsvSource({"THREAD,1,1", "THREAD,1000,7", "THREAD,70000,0", "PROCESS,1,1", "PROCESS,1000,7", "PROCESS,70000,0"})
     void localWritesArriveInOrder(Mode mode, int writeChunk, int readChunk) throws Exception {
         String uri = newChannelUri();
-        long total = writeChunk == 1 || readChunk == 1 ? 10_000 : 3_000_000;
+        long total = writeChunk == 1 || readChunk == 1 ? 10_000 : volume(3_000_000);
         PeerHandle peer = peer(mode, "reader", uri, "open", "read-verify=" + total + "," + readChunk, "expect-eof");
         try (IpcWriter w = openWriter(uri)) {
             long i = 0;

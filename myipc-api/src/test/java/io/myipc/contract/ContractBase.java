@@ -48,6 +48,19 @@ public abstract class ContractBase {
         return Stream.of(System.getProperty(property, "").trim().split("\\s+")).filter(a -> !a.isEmpty()).toList();
     }
 
+    /**
+     * The share of the bulk cases' bytes and messages to move, in percent: {@code -Dmyipc.test.volume=25}
+     * (default 100). The test runner in QEMU sets 25: the same cases, chunk sizes and patterns, each still
+     * many times the size of any test channel's buffer (a 64 KiB driver ring wraps 11 times or more), at
+     * a quarter of the emulated work; a host run moves the full amounts.
+     */
+    protected static final int VOLUME_PERCENT = Math.min(100, Math.max(1, Integer.getInteger("myipc.test.volume", 100)));
+
+    /** {@code full} scaled by {@link #VOLUME_PERCENT}. */
+    protected static long volume(long full) {
+        return Math.max(1, full * VOLUME_PERCENT / 100);
+    }
+
     /** Generous bound for opens and peer steps, so a broken transport fails instead of hanging. */
     protected static final Duration OPEN = Duration.ofSeconds(30L * SLOWNESS);
 

@@ -193,7 +193,7 @@ public abstract class MessageContract extends ContractBase {
     @EnumSource(Mode.class)
     void claimedMessagesArriveAsViewsAndTheOtherWayRound(Mode mode) throws Exception {
         String uri = newChannelUri();
-        int count = 20_000;
+        int count = (int) volume(20_000);
         PeerHandle peer = peer(mode, "writer", uri, "open", "claim-messages=" + count + ",0,3000", "close");
         try (IpcReader r = openReader(uri)) {
             for (int k = 0; k < count; k++) {

@@ -30,7 +30,7 @@ public abstract class ZeroCopyContract extends ContractBase {
     @EnumSource(Mode.class)
     void claimedBytesArriveThroughViews(Mode mode) throws Exception {
         String uri = newChannelUri();
-        long total = 5_000_000;
+        long total = volume(5_000_000);
         PeerHandle peer = peer(mode, "writer", uri, "open", "claim-pattern=" + total + ",0", "close");
         try (IpcReader r = openReader(uri)) {
             long i = 0;
@@ -60,7 +60,7 @@ public abstract class ZeroCopyContract extends ContractBase {
     @EnumSource(Mode.class)
     void localClaimsArriveAtAPeerReadingViews(Mode mode) throws Exception {
         String uri = newChannelUri();
-        long total = 3_000_000;
+        long total = volume(3_000_000);
         PeerHandle peer = peer(mode, "reader", uri, "open", "view-verify=" + total, "expect-eof");
         try (IpcWriter w = openWriter(uri)) {
             long i = 0;
