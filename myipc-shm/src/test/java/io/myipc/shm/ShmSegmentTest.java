@@ -294,7 +294,9 @@ class ShmSegmentTest {
         } finally {
             LibC.close(oldFd);
         }
-        Thread.sleep(300); // the reader polls the new file, not yet older than the grace
+        // within the new file's grace: the old code removed it ~15 ms after the unlock; a stall of the
+        // test thread past the grace (900 ms more) would fail it wrongly, one much shorter than that does not
+        Thread.sleep(100);
         assertThat(Files.exists(half) ? Files.readAttributes(half, "unix:ino").get("ino") : null)
                 .as("the reader left the new creator's file alone")
                 .isEqualTo(replacement);
