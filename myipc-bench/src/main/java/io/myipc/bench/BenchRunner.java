@@ -42,7 +42,8 @@ public final class BenchRunner {
     public static final class Run {
         public final Map<String, Object> environment;
         public final Map<String, Object> config = new LinkedHashMap<>();
-        public final List<Map<String, Object>> results = new ArrayList<>();
+        /** The rows measured here, typed; assembled as JSON objects and converted once when complete. */
+        final List<BenchRecord> results = new ArrayList<>();
         public final Map<String, String> skipped = new LinkedHashMap<>();
         public final List<String> failures = new ArrayList<>();
 
@@ -55,7 +56,7 @@ public final class BenchRunner {
             d.put("format", "myipc-bench/1");
             d.put("environment", environment);
             d.put("config", config);
-            d.put("results", results);
+            d.put("results", Report.toJson(results));
             return d;
         }
     }
@@ -159,13 +160,14 @@ public final class BenchRunner {
             }
         }
         Run run = new BenchRunner(o, log).run();
-        List<Map<String, Object>> all = new ArrayList<>(run.results);
+        List<BenchRecord> all = new ArrayList<>(run.results);
         List<Map<String, Object>> includedEnvs = new ArrayList<>();
         for (Path p : o.includes) {
             Map<String, Object> doc = Report.load(p);
             includedEnvs.add(Report.includedEnvironment(doc, p));
-            all.addAll(Report.records(doc));
-            log.println("included " + Report.records(doc).size() + " records from " + p);
+            List<BenchRecord> rows = Report.records(doc);
+            all.addAll(rows);
+            log.println("included " + rows.size() + " records from " + p);
         }
         if (o.checkCeiling) {
             run.failures.addAll(Report.aboveCeiling(all));
@@ -536,14 +538,15 @@ public final class BenchRunner {
                 for (int i = 0; i < o.repeats; i++) {
                     ps.add(ping(peer, s, wait, yield, i == 0 ? o.warmup : 0, o.rttCount, 0, 0));
                 }
-                Map<String, Object> r = pingRecord(s, "rtt", wait, ps, ok);
+                Map<String, Object> row = pingRecord(s, "rtt", wait, ps, ok);
                 if (yield && wait.equals(SPIN)) {
-                    addNote(r, "same core: Thread.yield() between polls");
+                    addNote(row, "same core: Thread.yield() between polls");
                 }
+                BenchRecord r = BenchRecord.fromJson(row);
                 run.results.add(r);
                 progress(String.format(Locale.ROOT, "%s rtt %s: p50 %.1f us [%.1f-%.1f] over %d repeats, p99 %.1f us",
-                        s.name(), wait, Report.num(r, "p50_ns") / 1e3, Report.num(r, "p50_ns_min") / 1e3,
-                        Report.num(r, "p50_ns_max") / 1e3, o.repeats, Report.num(r, "p99_ns") / 1e3));
+                        s.name(), wait, r.p50Ns() / 1e3, r.p50NsMin() / 1e3, r.p50NsMax() / 1e3, o.repeats,
+                        r.p99Ns() / 1e3));
             }
         }
         // 3. throughput: one warm-up pass with the same budget (the loops get JIT-compiled), then the repeats
@@ -568,16 +571,16 @@ public final class BenchRunner {
                         ps.add(ping(peer, s, wait, yield, i == 0 ? Math.min(o.warmup, 1000) : 0, count, rate,
                                 o.rateSeconds));
                     }
-                    Map<String, Object> r = pingRecord(s, "rate", wait, ps, ok);
+                    Map<String, Object> row = pingRecord(s, "rate", wait, ps, ok);
                     double achieved = Spread.of(ps.stream().mapToDouble(p -> p.res.achievedPerS()).toArray()).median();
-                    r.put("rate_target_per_s", rate);
-                    r.put("rate_achieved_per_s", achieved);
-                    moveAfter(r, "capacity_bytes", "rate_target_per_s", "rate_achieved_per_s");
+                    row.put("rate_target_per_s", rate);
+                    row.put("rate_achieved_per_s", achieved);
+                    moveAfter(row, "capacity_bytes", "rate_target_per_s", "rate_achieved_per_s");
+                    BenchRecord r = BenchRecord.fromJson(row);
                     run.results.add(r);
                     progress(String.format(Locale.ROOT, "%s rate %s %s: achieved %.0f/s, p99 %.1f us, cpu %s%% / %s%%",
                             s.name(), rate == 0 ? "max" : Integer.toString(rate), wait, achieved,
-                            Report.num(r, "p99_ns") / 1e3, Report.f1(Report.num(r, "cpu_pct_writer")),
-                            Report.f1(Report.num(r, "cpu_pct_reader"))));
+                            r.p99Ns() / 1e3, Report.f1(r.cpuPctWriter()), Report.f1(r.cpuPctReader())));
                 }
             }
         }
@@ -688,7 +691,7 @@ public final class BenchRunner {
         r.put("verified", ok);
         r.put("api", (med.writerZeroCopy ? "claim, write in place, commit" : "fill, write") + " -> "
                 + (med.readerZeroCopy ? "view, fold in place, release" : "read, fold"));
-        run.results.add(r);
+        run.results.add(BenchRecord.fromJson(r));
         progress(String.format(Locale.ROOT, "%s throughput %s %d B chunks: %.1f MB/s [%.1f-%.1f]%s (%d bytes x %d)",
                 s.name(), wait, chunk, sp.median(), sp.min(), sp.max(), sp.noisy() ? " noisy" : "", med.w.bytes(),
                 sp.repeats()));

@@ -35,13 +35,23 @@ public final class Report {
         return (Map<String, Object>) m;
     }
 
+    /** The result rows of a loaded document, typed; entries that are not JSON objects are left out. */
     @SuppressWarnings("unchecked")
-    public static List<Map<String, Object>> records(Map<String, Object> doc) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    static List<BenchRecord> records(Map<String, Object> doc) {
+        List<BenchRecord> out = new ArrayList<>();
         for (Object r : (List<Object>) doc.get("results")) {
             if (r instanceof Map<?, ?> m) {
-                out.add((Map<String, Object>) m);
+                out.add(BenchRecord.fromJson((Map<String, Object>) m));
             }
+        }
+        return out;
+    }
+
+    /** The rows as JSON objects, for writing. */
+    static List<Map<String, Object>> toJson(List<BenchRecord> rows) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (BenchRecord r : rows) {
+            out.add(r.toJson());
         }
         return out;
     }
@@ -56,14 +66,14 @@ public final class Report {
         return env;
     }
 
-    public static void writeAll(Path dir, BenchRunner.Run run, List<Map<String, Object>> all,
-                                List<Map<String, Object>> includedEnvs) throws IOException {
+    static void writeAll(Path dir, BenchRunner.Run run, List<BenchRecord> all, List<Map<String, Object>> includedEnvs)
+            throws IOException {
         Map<String, Object> doc = run.document();
         if (!includedEnvs.isEmpty()) {
             // the merged view: our own records first, then the included ones (each names its front end)
             doc = new LinkedHashMap<>(doc);
             doc.put("included_environments", includedEnvs);
-            doc.put("results", all);
+            doc.put("results", toJson(all));
         }
         Files.writeString(dir.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.csv"), csv(all), StandardCharsets.UTF_8);
@@ -72,13 +82,15 @@ public final class Report {
                 StandardCharsets.UTF_8);
     }
 
-    public static String csv(List<Map<String, Object>> all) {
+    static String csv(List<BenchRecord> all) {
+        // the columns and cells are those of the JSON rows: the CSV is another serialisation of the same objects
+        List<Map<String, Object>> rows = toJson(all);
         Set<String> cols = new LinkedHashSet<>();
-        for (Map<String, Object> r : all) {
+        for (Map<String, Object> r : rows) {
             cols.addAll(r.keySet());
         }
         StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
-        for (Map<String, Object> r : all) {
+        for (Map<String, Object> r : rows) {
             boolean first = true;
             for (String c : cols) {
                 if (!first) {
@@ -100,20 +112,16 @@ public final class Report {
         return sb.toString();
     }
 
-    static double num(Map<String, Object> r, String k) {
-        Object v = r.get(k);
-        return v instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    static String str(Map<String, Object> r, String k) {
-        Object v = r.get(k);
+    /** A value of an environment document as text, "" when absent (result rows have typed accessors). */
+    static String str(Map<String, Object> env, String k) {
+        Object v = env.get(k);
         return v == null ? "" : v.toString();
     }
 
-    static String pct(Map<String, Object> r, String side) {
-        String p = f1(num(r, "cpu_pct_" + side));
-        double t = num(r, "thread_cpu_pct_" + side);
-        return Double.isNaN(t) ? p : p + " (" + f1(t) + ")";
+    /** "12.3 (4.5)": the CPU % of the whole process, then of the measuring thread alone when known. */
+    static String pct(double process, double thread) {
+        String p = f1(process);
+        return Double.isNaN(thread) ? p : p + " (" + f1(thread) + ")";
     }
 
     static String us(double ns) {
@@ -156,9 +164,19 @@ public final class Report {
                 env.getOrDefault("placement", "?"));
     }
 
-    private static boolean same(Map<String, Object> a, Map<String, Object> b, String... keys) {
-        for (String k : keys) {
-            if (!Objects.equals(str(a, k), str(b, k))) {
+    /** A field two rows are matched on, as text (as written, so 4096 and 4096.0 are different chunk sizes). */
+    @FunctionalInterface
+    interface Key {
+        String of(BenchRecord r);
+    }
+
+    static final Key WAIT = BenchRecord::waitMode;
+    static final Key PLACEMENT = BenchRecord::placement;
+    static final Key CHUNK = BenchRecord::chunkBytesText;
+
+    private static boolean same(BenchRecord a, BenchRecord b, Key... keys) {
+        for (Key k : keys) {
+            if (!Objects.equals(k.of(a), k.of(b))) {
                 return false;
             }
         }
@@ -166,22 +184,23 @@ public final class Report {
     }
 
     /** The record of the Linux pipe (transport "pipe", same front end) matching {@code r} in the given keys. */
-    private static Map<String, Object> pipeOf(List<Map<String, Object>> all, Map<String, Object> r, String... keys) {
-        for (Map<String, Object> p : all) {
-            if ("pipe".equals(p.get("transport")) && same(p, r, "frontend", "metric") && same(p, r, keys)) {
+    private static BenchRecord pipeOf(List<BenchRecord> all, BenchRecord r, Key... keys) {
+        for (BenchRecord p : all) {
+            if ("pipe".equals(p.transport()) && same(p, r, BenchRecord::frontend, BenchRecord::metric)
+                    && same(p, r, keys)) {
                 return p;
             }
         }
         return null;
     }
 
-    private static Map<String, Object> find(List<Map<String, Object>> all, String fe, String transport, String metric,
-                                            Map<String, Object> like, String... keys) {
-        for (Map<String, Object> p : all) {
-            if (fe != null && !fe.equals(p.get("frontend"))) {
+    private static BenchRecord find(List<BenchRecord> all, String fe, String transport, String metric,
+                                    BenchRecord like, Key... keys) {
+        for (BenchRecord p : all) {
+            if (fe != null && !fe.equals(p.frontend())) {
                 continue;
             }
-            if (transport.equals(p.get("transport")) && metric.equals(p.get("metric")) && same(p, like, keys)) {
+            if (transport.equals(p.transport()) && metric.equals(p.metric()) && same(p, like, keys)) {
                 return p;
             }
         }
@@ -189,12 +208,11 @@ public final class Report {
     }
 
     /** For a Java record: the C record of the same transport name (one name per mechanism) and keys, else null. */
-    static Map<String, Object> cTwin(List<Map<String, Object>> all, Map<String, Object> r, String metric,
-                                     String... keys) {
-        if (!"java".equals(r.get("frontend"))) {
+    static BenchRecord cTwin(List<BenchRecord> all, BenchRecord r, String metric, Key... keys) {
+        if (!"java".equals(r.frontend())) {
             return null;
         }
-        return find(all, "c", str(r, "transport"), metric, r, keys);
+        return find(all, "c", r.transport(), metric, r, keys);
     }
 
     /** The sentence above the tables: the work every timed throughput run does. */
@@ -242,60 +260,60 @@ public final class Report {
      * Under icount (guest instructions as time, vCPUs serialised) spinning round trips and the spsc-vs-mutex
      * contention are not shown: such records are labelled instead of presented.
      */
-    static boolean notMeaningful(Map<String, Object> r, Map<String, String> modes) {
-        if (!"icount".equals(modes.get(str(r, "frontend")))) {
+    static boolean notMeaningful(BenchRecord r, Map<String, String> modes) {
+        if (!"icount".equals(modes.get(r.frontend()))) {
             return false;
         }
-        String m = str(r, "metric");
-        if ((m.equals("rtt") || m.equals("rate")) && "spin".equals(r.get("wait"))) {
+        String m = r.metric();
+        if ((m.equals("rtt") || m.equals("rate")) && "spin".equals(r.waitMode())) {
             return true;
         }
-        return str(r, "transport").equals("kmod-mutex");
+        return r.transport().equals("kmod-mutex");
     }
 
-    static boolean indicesOnly(Map<String, Object> r) {
-        return str(r, "work").startsWith("indices only");
+    static boolean indicesOnly(BenchRecord r) {
+        return r.work().startsWith("indices only");
     }
 
-    static String noisy(Map<String, Object> r) {
-        return Boolean.TRUE.equals(r.get("noisy")) ? " **noisy**" : "";
+    static String noisy(BenchRecord r) {
+        return r.noisy() ? " **noisy**" : "";
     }
 
     /** "2461.3 [2400.0-2500.0]" (the range when the record has one). */
-    static String mbRange(Map<String, Object> r) {
-        String v = f1(num(r, "mb_per_s"));
-        if (r.containsKey("mb_per_s_min")) {
-            v += " [" + f1(num(r, "mb_per_s_min")) + "-" + f1(num(r, "mb_per_s_max")) + "]";
+    static String mbRange(BenchRecord r) {
+        String v = f1(r.mbPerS());
+        if (r.hasMbPerSRange()) {
+            v += " [" + f1(r.mbPerSMin()) + "-" + f1(r.mbPerSMax()) + "]";
         }
         return v;
     }
 
-    static String p50Range(Map<String, Object> r) {
-        String v = us(num(r, "p50_ns"));
-        if (r.containsKey("p50_ns_min")) {
-            v += " [" + us(num(r, "p50_ns_min")) + "-" + us(num(r, "p50_ns_max")) + "]";
+    static String p50Range(BenchRecord r) {
+        String v = us(r.p50Ns());
+        if (r.hasP50NsRange()) {
+            v += " [" + us(r.p50NsMin()) + "-" + us(r.p50NsMax()) + "]";
         }
         return v;
     }
 
     /** The C ceiling record at the chunk size of {@code r}, or null. */
-    static Map<String, Object> ceilingOf(List<Map<String, Object>> all, Map<String, Object> r) {
-        return find(all, null, "ceiling", "throughput", r, "chunk_bytes");
+    static BenchRecord ceilingOf(List<BenchRecord> all, BenchRecord r) {
+        return find(all, null, "ceiling", "throughput", r, CHUNK);
     }
 
     /** "0.40x ceiling", "no ceiling in this run", or why there is no ratio. */
-    static String vsCeiling(List<Map<String, Object>> all, Map<String, Object> r) {
+    static String vsCeiling(List<BenchRecord> all, BenchRecord r) {
         if (indicesOnly(r)) {
             return "indices only, not compared";
         }
-        if (str(r, "transport").equals("ceiling")) {
+        if (r.transport().equals("ceiling")) {
             return "the ceiling";
         }
-        Map<String, Object> c = ceilingOf(all, r);
+        BenchRecord c = ceilingOf(all, r);
         if (c == null) {
             return "no ceiling in this run";
         }
-        double v = num(r, "mb_per_s"), lim = num(c, "mb_per_s");
+        double v = r.mbPerS(), lim = c.mbPerS();
         return ratio(v, lim) + " ceiling" + (v > lim * (1 + CEILING_TOLERANCE) ? " **ABOVE THE CEILING**"
                 : v > lim ? ", at it" : "");
     }
@@ -312,51 +330,49 @@ public final class Report {
      * than {@link #CEILING_TOLERANCE} above the ceiling's median at the same chunk size; a message too when the
      * records hold no ceiling at all.
      */
-    public static List<String> aboveCeiling(List<Map<String, Object>> all) {
+    static List<String> aboveCeiling(List<BenchRecord> all) {
         List<String> out = new ArrayList<>();
-        if (all.stream().noneMatch(r -> "ceiling".equals(r.get("transport")) && "throughput".equals(r.get("metric")))) {
+        if (all.stream().noneMatch(r -> "ceiling".equals(r.transport()) && "throughput".equals(r.metric()))) {
             out.add("--check-ceiling: no ceiling records in this run (add --native with the C benchmark)");
             return out;
         }
-        for (Map<String, Object> r : all) {
-            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s") || indicesOnly(r)
-                    || "ceiling".equals(r.get("transport"))) {
+        for (BenchRecord r : all) {
+            if (!"throughput".equals(r.metric()) || !r.hasMbPerS() || indicesOnly(r)
+                    || "ceiling".equals(r.transport())) {
                 continue;
             }
-            Map<String, Object> c = ceilingOf(all, r);
-            if (c != null && num(r, "mb_per_s") > num(c, "mb_per_s") * (1 + CEILING_TOLERANCE)) {
+            BenchRecord c = ceilingOf(all, r);
+            if (c != null && r.mbPerS() > c.mbPerS() * (1 + CEILING_TOLERANCE)) {
                 out.add(String.format(Locale.ROOT,
-                        "%s %s at %s: %.1f MB/s is more than 1%% above the ceiling's %.1f MB/s", str(r, "frontend"),
-                        str(r, "transport"), sizeName((long) num(r, "chunk_bytes")), num(r, "mb_per_s"),
-                        num(c, "mb_per_s")));
+                        "%s %s at %s: %.1f MB/s is more than 1%% above the ceiling's %.1f MB/s", r.frontend(),
+                        r.transport(), sizeName((long) r.chunkBytes()), r.mbPerS(), c.mbPerS()));
             }
         }
         return out;
     }
 
-    static String vsPipe(List<Map<String, Object>> all, Map<String, Object> r) {
+    static String vsPipe(List<BenchRecord> all, BenchRecord r) {
         if (indicesOnly(r)) {
             return "-";
         }
-        Map<String, Object> p = pipeOf(all, r, "chunk_bytes", "placement");
-        return p == null ? "no pipe" : ratio(num(r, "mb_per_s"), num(p, "mb_per_s")) + " pipe";
+        BenchRecord p = pipeOf(all, r, CHUNK, PLACEMENT);
+        return p == null ? "no pipe" : ratio(r.mbPerS(), p.mbPerS()) + " pipe";
     }
 
     /** Ratios to the machine's limits (C cacheline / ceiling records, when included) and Java vs C per transport. */
-    static void ratios(StringBuilder sb, List<Map<String, Object>> all) {
+    static void ratios(StringBuilder sb, List<BenchRecord> all) {
         ratios(sb, all, false, Map.of());
     }
 
-    static void ratios(StringBuilder sb, List<Map<String, Object>> all, boolean emulatedAny,
-                       Map<String, String> modes) {
-        boolean haveC = all.stream().anyMatch(r -> "c".equals(r.get("frontend")));
-        boolean haveJava = all.stream().anyMatch(r -> "java".equals(r.get("frontend")));
+    static void ratios(StringBuilder sb, List<BenchRecord> all, boolean emulatedAny, Map<String, String> modes) {
+        boolean haveC = all.stream().anyMatch(r -> "c".equals(r.frontend()));
+        boolean haveJava = all.stream().anyMatch(r -> "java".equals(r.frontend()));
         if (!haveC) {
             return;
         }
-        Map<String, Object> floor = null;
-        for (Map<String, Object> r : all) {
-            if ("cacheline".equals(r.get("transport")) && "rtt".equals(r.get("metric"))) {
+        BenchRecord floor = null;
+        for (BenchRecord r : all) {
+            if ("cacheline".equals(r.transport()) && "rtt".equals(r.metric())) {
                 floor = r;
             }
         }
@@ -371,32 +387,32 @@ public final class Report {
         }
         sb.append("| front end | transport | metric | wait | chunk | value | vs pipe | vs limit | Java vs C |\n");
         sb.append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
-        for (Map<String, Object> r : all) {
-            String m = str(r, "metric");
-            String t = str(r, "transport");
+        for (BenchRecord r : all) {
+            String m = r.metric();
+            String t = r.transport();
             if (t.equals("cacheline") || t.equals("ceiling")) {
                 continue;
             }
             if (notMeaningful(r, modes) && (m.equals("rtt") || m.equals("throughput"))) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | | | |%n", str(r, "frontend"), t,
-                        m.equals("rtt") ? "rtt p50" : "MB/s", str(r, "wait"),
-                        m.equals("rtt") ? "1 B" : sizeName((long) num(r, "chunk_bytes")), NOT_MEANINGFUL));
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | | | |%n", r.frontend(), t,
+                        m.equals("rtt") ? "rtt p50" : "MB/s", r.waitMode(),
+                        m.equals("rtt") ? "1 B" : sizeName((long) r.chunkBytes()), NOT_MEANINGFUL));
                 continue;
             }
             if (m.equals("rtt")) {
-                Map<String, Object> p = pipeOf(all, r, "wait", "placement");
-                Map<String, Object> c = cTwin(all, r, "rtt", "wait", "placement");
+                BenchRecord p = pipeOf(all, r, WAIT, PLACEMENT);
+                BenchRecord c = cTwin(all, r, "rtt", WAIT, PLACEMENT);
                 sb.append(String.format(Locale.ROOT, "| %s | %s | rtt p50 | %s | 1 B | %s µs%s | %s | %s | %s |%n",
-                        str(r, "frontend"), t, str(r, "wait"), us(num(r, "p50_ns")), noisy(r),
-                        p == null ? "-" : ratio(num(r, "p50_ns"), num(p, "p50_ns")),
-                        floor == null ? "-" : ratio(num(r, "p50_ns"), num(floor, "p50_ns")) + " cacheline",
-                        c == null ? "-" : ratio(num(r, "p50_ns"), num(c, "p50_ns"))));
-            } else if (m.equals("throughput") && r.containsKey("mb_per_s")) {
-                Map<String, Object> c = indicesOnly(r) ? null : cTwin(all, r, "throughput", "chunk_bytes", "placement");
+                        r.frontend(), t, r.waitMode(), us(r.p50Ns()), noisy(r),
+                        p == null ? "-" : ratio(r.p50Ns(), p.p50Ns()),
+                        floor == null ? "-" : ratio(r.p50Ns(), floor.p50Ns()) + " cacheline",
+                        c == null ? "-" : ratio(r.p50Ns(), c.p50Ns())));
+            } else if (m.equals("throughput") && r.hasMbPerS()) {
+                BenchRecord c = indicesOnly(r) ? null : cTwin(all, r, "throughput", CHUNK, PLACEMENT);
                 sb.append(String.format(Locale.ROOT, "| %s | %s | MB/s | %s | %s | %s%s | %s | %s | %s |%n",
-                        str(r, "frontend"), t, str(r, "wait"), sizeName((long) num(r, "chunk_bytes")),
-                        f1(num(r, "mb_per_s")), noisy(r), vsPipe(all, r), vsCeiling(all, r),
-                        c == null ? "-" : ratio(num(r, "mb_per_s"), num(c, "mb_per_s"))));
+                        r.frontend(), t, r.waitMode(), sizeName((long) r.chunkBytes()),
+                        f1(r.mbPerS()), noisy(r), vsPipe(all, r), vsCeiling(all, r),
+                        c == null ? "-" : ratio(r.mbPerS(), c.mbPerS())));
             }
         }
         if (!haveJava) {
@@ -407,7 +423,7 @@ public final class Report {
                 + " both environments above are the same machine and load.\n");
     }
 
-    public static String markdown(BenchRunner.Run run, List<Map<String, Object>> all, List<Map<String, Object>> inc) {
+    static String markdown(BenchRunner.Run run, List<BenchRecord> all, List<Map<String, Object>> inc) {
         StringBuilder sb = new StringBuilder();
         sb.append("# myipc benchmark\n\n");
         sb.append("Measured on: ").append(whereLine(run.environment)).append('\n');
@@ -441,42 +457,41 @@ public final class Report {
                 .append(why).append('\n'));
         sb.append('\n').append(WORK_RULE).append('\n');
 
-        List<Map<String, Object>> rtt = all.stream().filter(r -> "rtt".equals(r.get("metric"))).toList();
+        List<BenchRecord> rtt = all.stream().filter(r -> "rtt".equals(r.metric())).toList();
         if (!rtt.isEmpty()) {
             sb.append("\n## Round trip, 1-byte messages (µs), ").append(modeLine).append("\n\n");
             sb.append("| front end | transport | wait | placement | count | p50 [min-max of repeats] | p90 | p99"
                     + " | p99.9 | max | CPU ns/msg pinger | ponger | p50 vs pipe |\n");
             sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (Map<String, Object> r : rtt) {
+            for (BenchRecord r : rtt) {
                 if (notMeaningful(r, modes)) {
                     sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | | | | | | | |%n",
-                            str(r, "frontend"), str(r, "transport"), str(r, "wait"), str(r, "placement"),
-                            str(r, "count"), NOT_MEANINGFUL));
+                            r.frontend(), r.transport(), r.waitMode(), r.placement(), r.countText(),
+                            NOT_MEANINGFUL));
                     continue;
                 }
-                Map<String, Object> p = pipeOf(all, r, "wait", "placement");
+                BenchRecord p = pipeOf(all, r, WAIT, PLACEMENT);
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s%s | %s | %s | %s | %s | %s | %s"
                                 + " | %s |%n",
-                        str(r, "frontend"), str(r, "transport"), str(r, "wait"), str(r, "placement"), str(r, "count"),
-                        p50Range(r), noisy(r), us(num(r, "p90_ns")), us(num(r, "p99_ns")), us(num(r, "p999_ns")),
-                        us(num(r, "max_ns")), f1(num(r, "cpu_ns_per_msg_writer")), f1(num(r, "cpu_ns_per_msg_reader")),
-                        p == null ? "-" : ratio(num(r, "p50_ns"), num(p, "p50_ns"))));
+                        r.frontend(), r.transport(), r.waitMode(), r.placement(), r.countText(),
+                        p50Range(r), noisy(r), us(r.p90Ns()), us(r.p99Ns()), us(r.p999Ns()),
+                        us(r.maxNs()), f1(r.cpuNsPerMsgWriter()), f1(r.cpuNsPerMsgReader()),
+                        p == null ? "-" : ratio(r.p50Ns(), p.p50Ns())));
             }
         }
 
-        List<Map<String, Object>> thr = all.stream().filter(r -> "throughput".equals(r.get("metric"))
-                && r.containsKey("mb_per_s")).toList();
+        List<BenchRecord> thr = all.stream().filter(r -> "throughput".equals(r.metric()) && r.hasMbPerS()).toList();
         if (!thr.isEmpty()) {
             TreeSet<Long> sizes = new TreeSet<>();
-            Map<String, Map<Long, Map<String, Object>>> rows = new LinkedHashMap<>();
-            for (Map<String, Object> r : thr) {
-                long c = (long) num(r, "chunk_bytes");
+            Map<String, Map<Long, BenchRecord>> rows = new LinkedHashMap<>();
+            for (BenchRecord r : thr) {
+                long c = (long) r.chunkBytes();
                 sizes.add(c);
-                rows.computeIfAbsent(str(r, "frontend") + "|" + str(r, "transport") + "|" + str(r, "wait") + "|"
-                        + str(r, "placement") + "|" + (indicesOnly(r) ? "indices only" : ""),
+                rows.computeIfAbsent(r.frontend() + "|" + r.transport() + "|" + r.waitMode() + "|"
+                        + r.placement() + "|" + (indicesOnly(r) ? "indices only" : ""),
                         k -> new LinkedHashMap<>()).put(c, r);
             }
-            boolean anyCeiling = thr.stream().anyMatch(r -> "ceiling".equals(r.get("transport")));
+            boolean anyCeiling = thr.stream().anyMatch(r -> "ceiling".equals(r.transport()));
             sb.append("\n## Throughput, MB/s (1 MB = 10^6 bytes), ").append(modeLine).append("\n\n");
             sb.append("Each figure: the median [min-max] of the repeats, then its ratio to the pipe of the same front"
                     + " end and to the cross-core `ceiling` (C) at the same chunk size in this run")
@@ -490,26 +505,26 @@ public final class Report {
                 sb.append("---:|");
             }
             sb.append("---|\n");
-            for (Map.Entry<String, Map<Long, Map<String, Object>>> e : rows.entrySet()) {
+            for (Map.Entry<String, Map<Long, BenchRecord>> e : rows.entrySet()) {
                 String[] k = e.getKey().split("\\|", -1);
                 sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(k[4].isEmpty() ? "" : " (" + k[4] + ")")
                         .append(" | ").append(k[2]).append(" | ").append(k[3]).append(" |");
                 String api = "";
                 for (long s : sizes) {
-                    Map<String, Object> r = e.getValue().get(s);
+                    BenchRecord r = e.getValue().get(s);
                     if (r == null) {
                         sb.append(" - |");
                         continue;
                     }
                     if (api.isEmpty()) {
-                        api = str(r, "api");
+                        api = r.api();
                     }
                     if (notMeaningful(r, modes)) {
                         sb.append(' ').append(NOT_MEANINGFUL).append(" |");
                         continue;
                     }
                     sb.append(' ').append(mbRange(r)).append(noisy(r));
-                    if (!"ceiling".equals(r.get("transport"))) {
+                    if (!"ceiling".equals(r.transport())) {
                         sb.append(" (").append(vsPipe(all, r)).append("; ").append(vsCeiling(all, r)).append(')');
                     }
                     sb.append(" |");
@@ -525,19 +540,19 @@ public final class Report {
                 sb.append("---:|");
             }
             sb.append('\n');
-            for (Map.Entry<String, Map<Long, Map<String, Object>>> e : rows.entrySet()) {
+            for (Map.Entry<String, Map<Long, BenchRecord>> e : rows.entrySet()) {
                 String[] k = e.getKey().split("\\|", -1);
                 sb.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ").append(k[2]).append(" |");
                 for (long s : sizes) {
-                    Map<String, Object> r = e.getValue().get(s);
-                    sb.append(r == null ? " - |" : " " + f1(num(r, "cpu_ns_per_msg_writer")) + " / "
-                            + f1(num(r, "cpu_ns_per_msg_reader")) + " |");
+                    BenchRecord r = e.getValue().get(s);
+                    sb.append(r == null ? " - |" : " " + f1(r.cpuNsPerMsgWriter()) + " / "
+                            + f1(r.cpuNsPerMsgReader()) + " |");
                 }
                 sb.append('\n');
             }
         }
 
-        List<Map<String, Object>> rate = all.stream().filter(r -> "rate".equals(r.get("metric"))).toList();
+        List<BenchRecord> rate = all.stream().filter(r -> "rate".equals(r.metric())).toList();
         if (!rate.isEmpty()) {
             sb.append("\n## Fixed message rate (latency from the intended send time, µs; CPU % of one core:"
                     + " process, and in brackets the measuring thread alone where known), ").append(modeLine)
@@ -545,26 +560,27 @@ public final class Report {
             sb.append("| front end | transport | wait | target/s | achieved/s | p50 [min-max] | p99 | p99.9 | max |"
                     + " CPU% pinger | CPU% ponger |\n");
             sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (Map<String, Object> r : rate) {
-                double t = num(r, "rate_target_per_s");
+            for (BenchRecord r : rate) {
+                double t = r.rateTargetPerS();
                 String target = t == 0 ? "max" : String.format(Locale.ROOT, "%.0f", t);
                 if (notMeaningful(r, modes)) {
                     sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | | | | | | |%n",
-                            str(r, "frontend"), str(r, "transport"), str(r, "wait"), target, NOT_MEANINGFUL));
+                            r.frontend(), r.transport(), r.waitMode(), target, NOT_MEANINGFUL));
                     continue;
                 }
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %s%s | %s | %s | %s | %s | %s |%n",
-                        str(r, "frontend"), str(r, "transport"), str(r, "wait"), target,
-                        num(r, "rate_achieved_per_s"), p50Range(r), noisy(r), us(num(r, "p99_ns")),
-                        us(num(r, "p999_ns")), us(num(r, "max_ns")), pct(r, "writer"), pct(r, "reader")));
+                        r.frontend(), r.transport(), r.waitMode(), target,
+                        r.rateAchievedPerS(), p50Range(r), noisy(r), us(r.p99Ns()),
+                        us(r.p999Ns()), us(r.maxNs()), pct(r.cpuPctWriter(), r.threadCpuPctWriter()),
+                        pct(r.cpuPctReader(), r.threadCpuPctReader())));
             }
         }
         ratios(sb, all, emulated, modes);
         for (String f : run.failures) {
             sb.append("\n**FAILED:** ").append(f.replace("\n", "\n    ")).append('\n');
         }
-        boolean allVerified = all.stream().filter(r -> r.containsKey("verified"))
-                .allMatch(r -> Boolean.TRUE.equals(r.get("verified"))) && run.failures.isEmpty();
+        boolean allVerified = all.stream().filter(BenchRecord::hasVerified).allMatch(BenchRecord::verified)
+                && run.failures.isEmpty();
         if (run.config.get("correctness_pass") instanceof Map<?, ?> cp && !cp.isEmpty()) {
             sb.append("\nCorrectness pass per transport (this run): ").append(cp).append('\n');
         }

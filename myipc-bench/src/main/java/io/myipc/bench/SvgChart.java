@@ -12,7 +12,6 @@ public final class SvgChart {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
         "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#843c39", "#3182bd",
         "#e6550d"};
-    private static final String[] PCT_KEYS = {"p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"};
     private static final String[] PCT_NAMES = {"p50", "p90", "p99", "p99.9", "max"};
 
     private SvgChart() {
@@ -53,55 +52,50 @@ public final class SvgChart {
         return out;
     }
 
-    public static String render(Map<String, Object> env, List<Map<String, Object>> incEnvs,
-                                List<Map<String, Object>> all) {
+    static String render(Map<String, Object> env, List<Map<String, Object>> incEnvs, List<BenchRecord> all) {
         // latency series: one per (front end, transport, wait, placement)
         Map<String, String> modes = Report.modes(env, incEnvs);
         // under icount, what is not meaningful there is left out (and the header says so)
-        List<Map<String, Object>> shown = all.stream().filter(r -> !Report.notMeaningful(r, modes)).toList();
+        List<BenchRecord> shown = all.stream().filter(r -> !Report.notMeaningful(r, modes)).toList();
         boolean dropped = shown.size() < all.size();
         List<Series> lat = new ArrayList<>();
-        for (Map<String, Object> r : shown) {
-            if (!"rtt".equals(r.get("metric"))) {
+        for (BenchRecord r : shown) {
+            if (!"rtt".equals(r.metric())) {
                 continue;
             }
-            double[] y = new double[PCT_KEYS.length];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = Report.num(r, PCT_KEYS[i]);
-            }
+            // in the order of PCT_NAMES
+            double[] y = {r.p50Ns(), r.p90Ns(), r.p99Ns(), r.p999Ns(), r.maxNs()};
             double[] lo = nans(y.length), hi = nans(y.length);
-            lo[0] = Report.num(r, "p50_ns_min");
-            hi[0] = Report.num(r, "p50_ns_max");
-            lat.add(new Series(Report.str(r, "frontend") + " " + Report.str(r, "transport") + " "
-                    + Report.str(r, "wait") + ("same-core".equals(r.get("placement")) ? " same-core" : ""),
-                    "c".equals(r.get("frontend")), y, lo, hi, Report.str(r, "transport"),
-                    !"spin".equals(r.get("wait"))));
+            lo[0] = r.p50NsMin();
+            hi[0] = r.p50NsMax();
+            lat.add(new Series(r.frontend() + " " + r.transport() + " " + r.waitMode()
+                    + ("same-core".equals(r.placement()) ? " same-core" : ""),
+                    "c".equals(r.frontend()), y, lo, hi, r.transport(), !"spin".equals(r.waitMode())));
         }
         TreeSet<Long> sizes = new TreeSet<>();
-        for (Map<String, Object> r : shown) {
-            if ("throughput".equals(r.get("metric")) && r.containsKey("mb_per_s")) {
-                sizes.add((long) Report.num(r, "chunk_bytes"));
+        for (BenchRecord r : shown) {
+            if ("throughput".equals(r.metric()) && r.hasMbPerS()) {
+                sizes.add((long) r.chunkBytes());
             }
         }
         List<Long> sizeList = new ArrayList<>(sizes);
         Map<String, double[][]> thrMap = new LinkedHashMap<>();
         Map<String, Boolean> thrC = new LinkedHashMap<>();
         Map<String, String> thrT = new LinkedHashMap<>();
-        for (Map<String, Object> r : shown) {
-            if (!"throughput".equals(r.get("metric")) || !r.containsKey("mb_per_s")) {
+        for (BenchRecord r : shown) {
+            if (!"throughput".equals(r.metric()) || !r.hasMbPerS()) {
                 continue;
             }
-            String key = Report.str(r, "frontend") + " " + Report.str(r, "transport")
-                    + (Report.indicesOnly(r) ? " (indices only)" : "")
-                    + ("same-core".equals(r.get("placement")) ? " same-core" : "");
+            String key = r.frontend() + " " + r.transport() + (Report.indicesOnly(r) ? " (indices only)" : "")
+                    + ("same-core".equals(r.placement()) ? " same-core" : "");
             double[][] y = thrMap.computeIfAbsent(key, k -> new double[][] {nans(sizeList.size()),
                 nans(sizeList.size()), nans(sizeList.size())});
-            thrC.put(key, "c".equals(r.get("frontend")));
-            thrT.put(key, Report.str(r, "transport"));
-            int i = sizeList.indexOf((long) Report.num(r, "chunk_bytes"));
-            y[0][i] = Report.num(r, "mb_per_s");
-            y[1][i] = Report.num(r, "mb_per_s_min");
-            y[2][i] = Report.num(r, "mb_per_s_max");
+            thrC.put(key, "c".equals(r.frontend()));
+            thrT.put(key, r.transport());
+            int i = sizeList.indexOf((long) r.chunkBytes());
+            y[0][i] = r.mbPerS();
+            y[1][i] = r.mbPerSMin();
+            y[2][i] = r.mbPerSMax();
         }
         List<Series> thr = new ArrayList<>();
         thrMap.forEach((k, v) -> thr.add(new Series(k, thrC.get(k), v[0], v[1], v[2], thrT.get(k), false)));

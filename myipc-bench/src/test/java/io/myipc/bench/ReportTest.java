@@ -20,7 +20,7 @@ class ReportTest {
     @TempDir
     Path tmp;
 
-    static Map<String, Object> rec(String fe, String transport, String metric, Object... kv) {
+    static BenchRecord rec(String fe, String transport, String metric, Object... kv) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("frontend", fe);
         r.put("transport", transport);
@@ -29,7 +29,7 @@ class ReportTest {
         for (int i = 0; i < kv.length; i += 2) {
             r.put((String) kv[i], kv[i + 1]);
         }
-        return r;
+        return BenchRecord.fromJson(r);
     }
 
     static BenchRunner.Run run(boolean emulated) {
@@ -62,7 +62,7 @@ class ReportTest {
         Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
         assertThat(doc).containsKeys("environment", "config", "results");
         assertThat(Report.records(doc)).hasSize(5);
-        assertThat(Report.records(doc).get(4)).containsEntry("note", "a, \"quoted\" note")
+        assertThat(Report.records(doc).get(4).toJson()).containsEntry("note", "a, \"quoted\" note")
                 .containsEntry("rate_achieved_per_s", 999.5);
 
         List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
@@ -121,7 +121,7 @@ class ReportTest {
                 "--out", out.toString());
         assertThat(o.rc()).isZero();
         Map<String, Object> doc = Report.load(out.resolve("results.json"));
-        assertThat(Report.records(doc)).extracting(r -> r.get("frontend") + " " + r.get("transport"))
+        assertThat(Report.records(doc)).extracting(r -> r.frontend() + " " + r.transport())
                 .containsExactly("java pipe", "c pipe", "c cacheline", "c ceiling");
         assertThat(doc).containsKey("included_environments");
         String md = Files.readString(out.resolve("report.md"));
@@ -139,7 +139,7 @@ class ReportTest {
 
     @Test
     void javaVsCPairsEqualNames() {
-        List<Map<String, Object>> all = new ArrayList<>();
+        List<BenchRecord> all = new ArrayList<>();
         all.add(rec("c", "cacheline", "rtt", "wait", "spin", "p50_ns", 100L));
         all.add(rec("c", "kmod-mmap", "throughput", "wait", "hybrid", "chunk_bytes", 65536L, "mb_per_s", 400.0));
         all.add(rec("c", "kmod-mutex", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 50.0));
@@ -182,8 +182,8 @@ class ReportTest {
         return run;
     }
 
-    static List<Map<String, Object>> withCeiling(BenchRunner.Run run) {
-        List<Map<String, Object>> all = new ArrayList<>(run.results);
+    static List<BenchRecord> withCeiling(BenchRunner.Run run) {
+        List<BenchRecord> all = new ArrayList<>(run.results);
         all.add(rec("c", "ceiling", "throughput", "chunk_bytes", 65536L, "mb_per_s", 2000.0, "mb_per_s_min", 1990.0,
                 "mb_per_s_max", 2010.0, "noisy", false));
         all.add(rec("c", "kmod-mmap", "throughput", "wait", "hybrid", "chunk_bytes", 65536L, "mb_per_s", 200.0,
@@ -212,7 +212,7 @@ class ReportTest {
     @Test
     void aFigureAboveTheCeilingIsFlagged() {
         BenchRunner.Run run = runWithCeiling(null);
-        List<Map<String, Object>> all = withCeiling(run);
+        List<BenchRecord> all = withCeiling(run);
         all.add(rec("java", "shm-1m", "throughput", "wait", "hybrid", "chunk_bytes", 65536L, "mb_per_s", 3000.0));
         assertThat(Report.markdown(run, all, List.of())).contains("1.50x ceiling **ABOVE THE CEILING**");
     }
@@ -220,7 +220,7 @@ class ReportTest {
     @Test
     void aFigureOnTheCeilingWithinOnePercentIsNotFlagged() {
         BenchRunner.Run run = runWithCeiling(null);
-        List<Map<String, Object>> all = withCeiling(run);
+        List<BenchRecord> all = withCeiling(run);
         all.add(rec("c", "shm-1m", "throughput", "wait", "hybrid", "chunk_bytes", 65536L, "mb_per_s", 2010.0));
         assertThat(Report.markdown(run, all, List.of())).contains("1.01x ceiling, at it")
                 .doesNotContain("ABOVE THE CEILING");
@@ -230,7 +230,7 @@ class ReportTest {
     @Test
     void checkCeilingNamesEveryMedianAboveItAndAMissingCeiling() {
         BenchRunner.Run run = runWithCeiling(null);
-        List<Map<String, Object>> all = withCeiling(run);
+        List<BenchRecord> all = withCeiling(run);
         assertThat(Report.aboveCeiling(all)).isEmpty();
         all.add(rec("java", "shm-1m", "throughput", "wait", "hybrid", "chunk_bytes", 65536L, "mb_per_s", 3000.0));
         all.add(rec("c", "vmsplice-null", "throughput", "wait", "sleep", "chunk_bytes", 65536L, "mb_per_s", 9000.0,

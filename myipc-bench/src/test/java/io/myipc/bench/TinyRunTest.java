@@ -55,7 +55,7 @@ class TinyRunTest {
         assertThat(out.rc()).as(out.stderr()).isZero();
         assertThat(out.stderr()).contains(transport + ": correctness pass OK");
         Map<String, Object> doc = Report.load(tmp.resolve("results.json"));
-        List<Map<String, Object>> recs = Report.records(doc);
+        List<Map<String, Object>> recs = Report.toJson(Report.records(doc));
         assertThat(recs).allSatisfy(r -> {
             assertThat(r).containsEntry("frontend", "java").containsEntry("transport", transport)
                     .containsEntry("verified", true).containsEntry("placement", "cross-core");
@@ -119,7 +119,7 @@ class TinyRunTest {
                 "64KiB", "--rtt-count", "300", "--warmup", "100", "--no-rate", "--repeats", "2", "--out",
                 tmp.toString());
         assertThat(out.rc()).as(out.stderr()).isZero();
-        List<Map<String, Object>> recs = Report.records(Report.load(tmp.resolve("results.json")));
+        List<Map<String, Object>> recs = Report.toJson(Report.records(Report.load(tmp.resolve("results.json"))));
         assertThat(recs.stream().filter(r -> r.get("metric").equals("throughput")))
                 .extracting(r -> r.get("transport") + "/" + r.get("wait") + "/" + r.get("chunk_bytes"))
                 .containsExactly("pipe/sleep/4096", "pipe/sleep/65536", "shm/hybrid/4096", "shm/hybrid/65536");
