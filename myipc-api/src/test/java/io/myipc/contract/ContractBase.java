@@ -10,12 +10,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Shared machinery of the contract suite. A transport's test extends {@link TransportContract} once and supplies
@@ -54,7 +54,8 @@ public abstract class ContractBase {
      * many times the size of any test channel's buffer (a 64 KiB driver ring wraps 11 times or more), at
      * a quarter of the emulated work; a host run moves the full amounts.
      */
-    protected static final int VOLUME_PERCENT = Math.min(100, Math.max(1, Integer.getInteger("myipc.test.volume", 100)));
+    protected static final int VOLUME_PERCENT =
+            Math.min(100, Math.max(1, Integer.getInteger("myipc.test.volume", 100)));
 
     /** {@code full} scaled by {@link #VOLUME_PERCENT}. */
     protected static long volume(long full) {
