@@ -728,39 +728,31 @@ public final class BenchRunner {
     }
 
     private static void putCpu(Map<String, Object> r, long wCpu, long rCpu, long count, long wWall, long rWall) {
-        if (count <= 0) {
-            return;
-        }
-        if (wCpu >= 0) {
-            r.put("cpu_ns_per_msg_writer", (double) wCpu / count);
-        }
-        if (rCpu >= 0) {
-            r.put("cpu_ns_per_msg_reader", (double) rCpu / count);
-        }
-        if (wCpu >= 0 && wWall > 0) {
-            r.put("cpu_pct_writer", 100.0 * wCpu / wWall);
-        }
-        if (rCpu >= 0 && rWall > 0) {
-            r.put("cpu_pct_reader", 100.0 * rCpu / rWall);
-        }
+        putCpu(r, "", wCpu, rCpu, count, wWall, rWall);
     }
 
     /** Added to RESULTS.md by the Java runner: the measuring thread alone (no JIT/GC threads). */
     private static void putThreadCpu(Map<String, Object> r, long wCpu, long rCpu, long count, long wWall, long rWall) {
+        putCpu(r, "thread_", wCpu, rCpu, count, wWall, rWall);
+    }
+
+    /** CPU per message and CPU share of each side, under keys starting with {@code prefix}. */
+    private static void putCpu(Map<String, Object> r, String prefix, long wCpu, long rCpu, long count, long wWall,
+                               long rWall) {
         if (count <= 0) {
             return;
         }
         if (wCpu >= 0) {
-            r.put("thread_cpu_ns_per_msg_writer", (double) wCpu / count);
+            r.put(prefix + "cpu_ns_per_msg_writer", (double) wCpu / count);
         }
         if (rCpu >= 0) {
-            r.put("thread_cpu_ns_per_msg_reader", (double) rCpu / count);
+            r.put(prefix + "cpu_ns_per_msg_reader", (double) rCpu / count);
         }
         if (wCpu >= 0 && wWall > 0) {
-            r.put("thread_cpu_pct_writer", 100.0 * wCpu / wWall);
+            r.put(prefix + "cpu_pct_writer", 100.0 * wCpu / wWall);
         }
         if (rCpu >= 0 && rWall > 0) {
-            r.put("thread_cpu_pct_reader", 100.0 * rCpu / rWall);
+            r.put(prefix + "cpu_pct_reader", 100.0 * rCpu / rWall);
         }
     }
 
