@@ -636,6 +636,9 @@ static bool prepare_fifo(void)
 
 enum result { PASS, FAIL, SKIP };
 
+/* --skip-any-sync: leave out the ANY_SYNC cases (they ran in another sync mode) */
+static bool skip_any_sync;
+
 static enum result run_case(const struct tcase *c, int nr, double scale)
 {
 	int timeout = (int)(c->timeout_s * scale + 0.5);
@@ -648,6 +651,11 @@ static enum result run_case(const struct tcase *c, int nr, double scale)
 	memset(outcome, 0, sizeof(*outcome));
 	if (!T.dev && (c->flags & DEV_ONLY)) {
 		printf("ok %d - %s # SKIP needs the myipc driver\n", nr, c->name);
+		return SKIP;
+	}
+	if (skip_any_sync && (c->flags & ANY_SYNC)) {
+		printf("ok %d - %s # SKIP the same driver code in every sync mode: run in another mode\n",
+		       nr, c->name);
 		return SKIP;
 	}
 	if (!T.dev && !prepare_fifo()) {
@@ -772,10 +780,13 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s --fifo | --dev /dev/myipcN [--only NAME[,NAME...]] [--list]\n"
-		"          [--timeout-scale X]\n"
+		"          [--timeout-scale X] [--skip-any-sync]\n"
 		"  --fifo   run against a Linux FIFO (mkfifo): the reference behaviour\n"
 		"  --dev    run against the myipc driver (module loaded; MYIPC_KO and\n"
-		"           MYIPC_PARAMS in the environment enable the reload cases)\n",
+		"           MYIPC_PARAMS in the environment enable the reload cases)\n"
+		"  --skip-any-sync  skip the cases that run the same driver code in\n"
+		"           either sync mode (listed with \"any sync\"), e.g. after a\n"
+		"           run in the other mode\n",
 		argv0);
 	exit(2);
 }
@@ -788,6 +799,7 @@ int main(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "timeout-scale", required_argument, NULL, 's' },
+		{ "skip-any-sync", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *only = NULL, *dev = NULL;
@@ -803,13 +815,15 @@ int main(int argc, char **argv)
 		case 'o': only = optarg; break;
 		case 'l': list = true; break;
 		case 's': scale = atof(optarg); break;
+		case 'a': skip_any_sync = true; break;
 		default: usage(argv[0]);
 		}
 	}
 	if (list) {
 		for (i = 0; i < NR_CASES; i++)
-			printf("%s%s\n", cases[i].name,
-			       cases[i].flags & DEV_ONLY ? " (device only)" : "");
+			printf("%s%s%s\n", cases[i].name,
+			       cases[i].flags & DEV_ONLY ? " (device only)" : "",
+			       cases[i].flags & ANY_SYNC ? " (any sync)" : "");
 		return 0;
 	}
 	if (fifo == !!dev || optind != argc)

@@ -27,6 +27,14 @@
 /* Case flags. */
 #define DEV_ONLY	0x1	/* needs the driver: skipped on a FIFO */
 #define NEEDS_KO	0x2	/* unloads/reloads the module (needs MYIPC_KO) */
+/*
+ * Runs the same driver code in either sync mode: mapped ends only, whose
+ * one brush with the copy path's lock is an uncontended lock and unlock in
+ * MYIPC_IOC_SET_ROLE. --skip-any-sync leaves such a case out, so a run per
+ * mode repeats only what the mode changes (run-conformance passes it after
+ * the first mode on a kernel).
+ */
+#define ANY_SYNC	0x4
 
 struct target {
 	bool dev;		/* /dev/myipcN (true) or a FIFO (false) */

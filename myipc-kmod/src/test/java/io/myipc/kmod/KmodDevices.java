@@ -15,6 +15,8 @@ import java.util.stream.Stream;
  * and the driver discards the data when the last end closes.
  */
 final class KmodDevices {
+    /** The tag of the classes that test {@code mode=mmap} (run-java-tests selects its parts by it). */
+    static final String MMAP_TAG = "mmap";
     /** The assumption message on a machine without the driver. */
     static final String NOT_LOADED = "driver not loaded; run myipc-kmod/run-java-tests";
     private static final Pattern NODE = Pattern.compile("myipc(\\d+)");

@@ -10,6 +10,7 @@ import io.myipc.spi.ChannelAddress;
 import io.myipc.spi.OpenContext;
 import io.myipc.spi.ReaderEnd;
 import io.myipc.spi.WriterEnd;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * pages, a view shows them), and the driver's one-producer rule. Needs the driver (skipped without it).
  */
 @ExtendWith(RequiresDriver.class)
+@Tag(KmodDevices.MMAP_TAG)
 @Timeout(120)
 class KmodMmapInteropTest {
     /** More than a default ring (64 KiB) many times over, in odd-sized writes, so the indices wrap often. */
