@@ -2,8 +2,11 @@ package io.myipc.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,43 +21,52 @@ import java.util.Map;
  * string), so the report renders every file it rendered before byte for byte.
  */
 final class BenchRecord {
+    /**
+     * The keys the report reads, each with the JSON type its value must have; the JSON name is the constant's name in
+     * lower case ({@code MB_PER_S} is {@code "mb_per_s"}). The row schema itself is myipc-bench/RESULTS.md.
+     */
+    enum Field {
+        FRONTEND(String.class), TRANSPORT(String.class), METRIC(String.class), WAIT(String.class),
+        PLACEMENT(String.class), WORK(String.class), API(String.class), NOTE(String.class),
+        // numbers keep the boxed type they were read with (Long, Integer or Double): JSON and CSV print them by type
+        CHUNK_BYTES(Number.class), COUNT(Number.class),
+        MB_PER_S(Number.class), MB_PER_S_MIN(Number.class), MB_PER_S_MAX(Number.class),
+        P50_NS(Number.class), P50_NS_MIN(Number.class), P50_NS_MAX(Number.class),
+        P90_NS(Number.class), P99_NS(Number.class), P999_NS(Number.class), MAX_NS(Number.class),
+        SPREAD_PCT(Number.class),
+        CPU_NS_PER_MSG_WRITER(Number.class), CPU_NS_PER_MSG_READER(Number.class),
+        CPU_PCT_WRITER(Number.class), CPU_PCT_READER(Number.class),
+        THREAD_CPU_PCT_WRITER(Number.class), THREAD_CPU_PCT_READER(Number.class),
+        RATE_TARGET_PER_S(Number.class), RATE_ACHIEVED_PER_S(Number.class),
+        NOISY(Boolean.class), VERIFIED(Boolean.class);
+
+        private static final Map<String, Field> BY_JSON = new HashMap<>();
+
+        static {
+            for (Field k : values()) {
+                BY_JSON.put(k.json, k);
+            }
+        }
+
+        final String json = name().toLowerCase(Locale.ROOT);
+        final Class<?> type;
+
+        Field(Class<?> type) {
+            this.type = type;
+        }
+
+        /** The key of a JSON name, or null when the report does not read it. */
+        static Field of(String json) {
+            return BY_JSON.get(json);
+        }
+    }
+
     /** Every key in the order read; toJson writes them in this order. */
     private final List<String> keys;
+    /** The values of the known keys that have their key's type. */
+    private final Map<Field, Object> typed = new EnumMap<>(Field.class);
     /** The keys not read with a type, and known keys whose value was of another type; values as read. */
     private final Map<String, Object> extra;
-
-    private String frontend;
-    private String transport;
-    private String metric;
-    private String wait;
-    private String placement;
-    private String work;
-    private String api;
-    private String note;
-    // numbers keep the boxed type they were read with (Long, Integer or Double): JSON and CSV print them by type
-    private Number chunkBytes;
-    private Number count;
-    private Number mbPerS;
-    private Number mbPerSMin;
-    private Number mbPerSMax;
-    private Number p50Ns;
-    private Number p50NsMin;
-    private Number p50NsMax;
-    private Number p90Ns;
-    private Number p99Ns;
-    private Number p999Ns;
-    private Number maxNs;
-    private Number spreadPct;
-    private Number cpuNsPerMsgWriter;
-    private Number cpuNsPerMsgReader;
-    private Number cpuPctWriter;
-    private Number cpuPctReader;
-    private Number threadCpuPctWriter;
-    private Number threadCpuPctReader;
-    private Number rateTargetPerS;
-    private Number rateAchievedPerS;
-    private Boolean noisy;
-    private Boolean verified;
 
     private BenchRecord(List<String> keys, Map<String, Object> extra) {
         this.keys = keys;
@@ -67,7 +79,10 @@ final class BenchRecord {
         BenchRecord r = new BenchRecord(Collections.unmodifiableList(new ArrayList<>(m.keySet())),
                 Collections.unmodifiableMap(extra));
         for (Map.Entry<String, Object> e : m.entrySet()) {
-            if (!r.assign(e.getKey(), e.getValue())) {
+            Field k = Field.of(e.getKey());
+            if (k != null && k.type.isInstance(e.getValue())) {
+                r.typed.put(k, e.getValue());
+            } else {
                 extra.put(e.getKey(), e.getValue());
             }
         }
@@ -78,7 +93,8 @@ final class BenchRecord {
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String k : keys) {
-            Object v = typed(k);
+            Field key = Field.of(k);
+            Object v = key != null ? typed.get(key) : null;
             m.put(k, v != null ? v : extra.get(k));
         }
         return m;
@@ -89,268 +105,171 @@ final class BenchRecord {
         return extra;
     }
 
-    private boolean assign(String key, Object v) {
-        if (v instanceof String s) {
-            switch (key) {
-                case "frontend" -> frontend = s;
-                case "transport" -> transport = s;
-                case "metric" -> metric = s;
-                case "wait" -> wait = s;
-                case "placement" -> placement = s;
-                case "work" -> work = s;
-                case "api" -> api = s;
-                case "note" -> note = s;
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (v instanceof Number n) {
-            switch (key) {
-                case "chunk_bytes" -> chunkBytes = n;
-                case "count" -> count = n;
-                case "mb_per_s" -> mbPerS = n;
-                case "mb_per_s_min" -> mbPerSMin = n;
-                case "mb_per_s_max" -> mbPerSMax = n;
-                case "p50_ns" -> p50Ns = n;
-                case "p50_ns_min" -> p50NsMin = n;
-                case "p50_ns_max" -> p50NsMax = n;
-                case "p90_ns" -> p90Ns = n;
-                case "p99_ns" -> p99Ns = n;
-                case "p999_ns" -> p999Ns = n;
-                case "max_ns" -> maxNs = n;
-                case "spread_pct" -> spreadPct = n;
-                case "cpu_ns_per_msg_writer" -> cpuNsPerMsgWriter = n;
-                case "cpu_ns_per_msg_reader" -> cpuNsPerMsgReader = n;
-                case "cpu_pct_writer" -> cpuPctWriter = n;
-                case "cpu_pct_reader" -> cpuPctReader = n;
-                case "thread_cpu_pct_writer" -> threadCpuPctWriter = n;
-                case "thread_cpu_pct_reader" -> threadCpuPctReader = n;
-                case "rate_target_per_s" -> rateTargetPerS = n;
-                case "rate_achieved_per_s" -> rateAchievedPerS = n;
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (v instanceof Boolean b) {
-            switch (key) {
-                case "noisy" -> noisy = b;
-                case "verified" -> verified = b;
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    /** The typed value of a key, or null when the key is not typed or its value went to {@code extra}. */
-    private Object typed(String key) {
-        return switch (key) {
-            case "frontend" -> frontend;
-            case "transport" -> transport;
-            case "metric" -> metric;
-            case "wait" -> wait;
-            case "placement" -> placement;
-            case "work" -> work;
-            case "api" -> api;
-            case "note" -> note;
-            case "chunk_bytes" -> chunkBytes;
-            case "count" -> count;
-            case "mb_per_s" -> mbPerS;
-            case "mb_per_s_min" -> mbPerSMin;
-            case "mb_per_s_max" -> mbPerSMax;
-            case "p50_ns" -> p50Ns;
-            case "p50_ns_min" -> p50NsMin;
-            case "p50_ns_max" -> p50NsMax;
-            case "p90_ns" -> p90Ns;
-            case "p99_ns" -> p99Ns;
-            case "p999_ns" -> p999Ns;
-            case "max_ns" -> maxNs;
-            case "spread_pct" -> spreadPct;
-            case "cpu_ns_per_msg_writer" -> cpuNsPerMsgWriter;
-            case "cpu_ns_per_msg_reader" -> cpuNsPerMsgReader;
-            case "cpu_pct_writer" -> cpuPctWriter;
-            case "cpu_pct_reader" -> cpuPctReader;
-            case "thread_cpu_pct_writer" -> threadCpuPctWriter;
-            case "thread_cpu_pct_reader" -> threadCpuPctReader;
-            case "rate_target_per_s" -> rateTargetPerS;
-            case "rate_achieved_per_s" -> rateAchievedPerS;
-            case "noisy" -> noisy;
-            case "verified" -> verified;
-            default -> null;
-        };
-    }
-
     /** Absent (or not a number): NaN, so that every figure computed from it prints as "-". */
-    private static double num(Number n) {
-        return n == null ? Double.NaN : n.doubleValue();
+    private double num(Field k) {
+        return typed.get(k) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /** The text of a key's value as read, "" when absent or null (what the report prints and matches on). */
-    private String text(String key, Object typedValue) {
-        Object v = typedValue != null ? typedValue : extra.get(key);
+    private String text(Field k) {
+        Object v = typed.getOrDefault(k, extra.get(k.json));
         return v == null ? "" : v.toString();
     }
 
     /** Whether the row has the key at all (even with a null value or a value of an unexpected type). */
-    private boolean has(String key) {
-        return keys.contains(key);
+    private boolean has(Field k) {
+        return keys.contains(k.json);
     }
 
     String frontend() {
-        return text("frontend", frontend);
+        return text(Field.FRONTEND);
     }
 
     String transport() {
-        return text("transport", transport);
+        return text(Field.TRANSPORT);
     }
 
     String metric() {
-        return text("metric", metric);
+        return text(Field.METRIC);
     }
 
     /** spin, sleep or hybrid ({@code wait()} is Object's). */
     String waitMode() {
-        return text("wait", wait);
+        return text(Field.WAIT);
     }
 
     String placement() {
-        return text("placement", placement);
+        return text(Field.PLACEMENT);
     }
 
     String work() {
-        return text("work", work);
+        return text(Field.WORK);
     }
 
     String api() {
-        return text("api", api);
+        return text(Field.API);
     }
 
     String note() {
-        return text("note", note);
+        return text(Field.NOTE);
     }
 
     /** The count as written (a whole number prints without ".0"). */
     String countText() {
-        return text("count", count);
+        return text(Field.COUNT);
     }
 
     double chunkBytes() {
-        return num(chunkBytes);
+        return num(Field.CHUNK_BYTES);
     }
 
     /** The chunk size as written: rows match on it as text, so 4096 and 4096.0 stay different sizes. */
     String chunkBytesText() {
-        return text("chunk_bytes", chunkBytes);
+        return text(Field.CHUNK_BYTES);
     }
 
     boolean hasMbPerS() {
-        return has("mb_per_s");
+        return has(Field.MB_PER_S);
     }
 
     double mbPerS() {
-        return num(mbPerS);
+        return num(Field.MB_PER_S);
     }
 
     /** Whether the row carries the min-max of its repeats (a C row of one run may not). */
     boolean hasMbPerSRange() {
-        return has("mb_per_s_min");
+        return has(Field.MB_PER_S_MIN);
     }
 
     double mbPerSMin() {
-        return num(mbPerSMin);
+        return num(Field.MB_PER_S_MIN);
     }
 
     double mbPerSMax() {
-        return num(mbPerSMax);
+        return num(Field.MB_PER_S_MAX);
     }
 
     double p50Ns() {
-        return num(p50Ns);
+        return num(Field.P50_NS);
     }
 
     boolean hasP50NsRange() {
-        return has("p50_ns_min");
+        return has(Field.P50_NS_MIN);
     }
 
     double p50NsMin() {
-        return num(p50NsMin);
+        return num(Field.P50_NS_MIN);
     }
 
     double p50NsMax() {
-        return num(p50NsMax);
+        return num(Field.P50_NS_MAX);
     }
 
     double p90Ns() {
-        return num(p90Ns);
+        return num(Field.P90_NS);
     }
 
     double p99Ns() {
-        return num(p99Ns);
+        return num(Field.P99_NS);
     }
 
     double p999Ns() {
-        return num(p999Ns);
+        return num(Field.P999_NS);
     }
 
     double maxNs() {
-        return num(maxNs);
+        return num(Field.MAX_NS);
     }
 
     double spreadPct() {
-        return num(spreadPct);
+        return num(Field.SPREAD_PCT);
     }
 
     double cpuNsPerMsgWriter() {
-        return num(cpuNsPerMsgWriter);
+        return num(Field.CPU_NS_PER_MSG_WRITER);
     }
 
     double cpuNsPerMsgReader() {
-        return num(cpuNsPerMsgReader);
+        return num(Field.CPU_NS_PER_MSG_READER);
     }
 
     double cpuPctWriter() {
-        return num(cpuPctWriter);
+        return num(Field.CPU_PCT_WRITER);
     }
 
     double cpuPctReader() {
-        return num(cpuPctReader);
+        return num(Field.CPU_PCT_READER);
     }
 
     double threadCpuPctWriter() {
-        return num(threadCpuPctWriter);
+        return num(Field.THREAD_CPU_PCT_WRITER);
     }
 
     double threadCpuPctReader() {
-        return num(threadCpuPctReader);
+        return num(Field.THREAD_CPU_PCT_READER);
     }
 
     double rateTargetPerS() {
-        return num(rateTargetPerS);
+        return num(Field.RATE_TARGET_PER_S);
     }
 
     double rateAchievedPerS() {
-        return num(rateAchievedPerS);
+        return num(Field.RATE_ACHIEVED_PER_S);
     }
 
     /** True only when the row says {@code "noisy": true}. */
     boolean noisy() {
-        return Boolean.TRUE.equals(noisy);
+        return Boolean.TRUE.equals(typed.get(Field.NOISY));
     }
 
     /** Whether the row says anything about its correctness pass (included C rows may not). */
     boolean hasVerified() {
-        return has("verified");
+        return has(Field.VERIFIED);
     }
 
     /** True only when the row says {@code "verified": true}. */
     boolean verified() {
-        return Boolean.TRUE.equals(verified);
+        return Boolean.TRUE.equals(typed.get(Field.VERIFIED));
     }
 
     @Override
