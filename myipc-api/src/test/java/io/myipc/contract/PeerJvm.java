@@ -128,10 +128,25 @@ final class PeerJvm {
         }
     }
 
-    /** SIGKILL, then wait for the death. */
+    /**
+     * SIGKILL, then wait for the death. A pooled child is replaced at once: the new JVM starts while the test goes on
+     * (its cases around a kill mostly wait), so the next case that needs a peer does not wait for a JVM start, which
+     * takes seconds under emulation.
+     */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+        if (reusable) {
+            synchronized (IDLE) {
+                if (IDLE.size() < MAX_IDLE) {
+                    try {
+                        IDLE.addLast(new PeerJvm(Map.of(), List.of()));
+                    } catch (IOException e) {
+                        // no spare then: the next take() starts a child and reports what fails
+                    }
+                }
+            }
+        }
     }
 
     long pid() {
