@@ -37,8 +37,9 @@ final class DriverMapping {
 
     /**
      * Maps the ring of {@code fd} (a role end, opened {@code O_RDWR}) for {@code side}. The pieces and their lengths
-     * are those of {@code myipc.h}: every piece starts and ends on a region boundary of the uapi layout, the data
-     * piece is {@code [0x3000, 0x3000 + 2 * capacity)} with {@code capacity} the value of {@code MYIPC_IOC_GET_SIZE}.
+     * are those of {@code myipc.h} ({@link RingDescriptor}): every piece starts and ends on a region boundary of the
+     * uapi layout, the data piece is {@code [DATA_OFFSET, DATA_OFFSET + 2 * capacity)} with {@code capacity} the
+     * value of {@code MYIPC_IOC_GET_SIZE}.
      *
      * @param what names the device and channel in messages
      */
@@ -57,15 +58,18 @@ final class DriverMapping {
         boolean ok = false;
         try {
             int rw = PROT_READ | PROT_WRITE;
+            int page = RingDescriptor.PAGE;
+            int producer = RingDescriptor.PRODUCER_PAGE;
+            int consumer = RingDescriptor.CONSUMER_PAGE;
             long data = RingDescriptor.DATA_OFFSET;
             if (side == RingSide.PRODUCER) {
-                piece(region, fd, 0x0000, 0x1000, PROT_READ, what, "header page");
-                piece(region, fd, 0x1000, 0x1000, rw, what, "producer page");
-                piece(region, fd, 0x2000, 0x1000, PROT_READ, what, "consumer page");
+                piece(region, fd, 0, page, PROT_READ, what, "header page");
+                piece(region, fd, producer, page, rw, what, "producer page");
+                piece(region, fd, consumer, page, PROT_READ, what, "consumer page");
                 piece(region, fd, data, 2 * capacity, rw, what, "data pages");
             } else {
-                piece(region, fd, 0x0000, 0x2000, PROT_READ, what, "header and producer pages");
-                piece(region, fd, 0x2000, 0x1000, rw, what, "consumer page");
+                piece(region, fd, 0, consumer, PROT_READ, what, "header and producer pages");
+                piece(region, fd, consumer, page, rw, what, "consumer page");
                 piece(region, fd, data, 2 * capacity, PROT_READ, what, "data pages");
             }
             RingMapping m = new RingMapping(region, capacity);

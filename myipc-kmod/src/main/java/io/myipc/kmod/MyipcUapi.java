@@ -97,9 +97,6 @@ public final class MyipcUapi {
     public static final int WAKE_PEER = 0;
     /** {@code MYIPC_WAKE_SELF}: argument of WAKE. */
     public static final int WAKE_SELF = 1;
-    /** {@code MYIPC_RING_DATA_OFFSET}: the data pages start here in the mapping (= RingDescriptor.DATA_OFFSET). */
-    public static final int RING_DATA_OFFSET = 0x3000;
-
     /** {@code FIONREAD} (x86-64, asm-generic/ioctls.h): bytes buffered, an {@code int}. */
     public static final long FIONREAD = 0x541B;
 }

@@ -69,8 +69,8 @@ class MyipcUapiMmapTest {
                 + MyipcUapi.WAIT_SEQ + " " + MyipcUapi.WAIT_READY + " " + MyipcUapi.WAIT_PEER_GONE + " "
                 + MyipcUapi.WAIT_WOKEN + " " + MyipcUapi.WAKE_PEER + " " + MyipcUapi.WAKE_SELF);
         // DriverRingWaiter writes need at 0, timeout_ns at 8, seq at 16, flags at 20, reserved at 24
-        assertThat(lines[2]).isEqualTo(MyipcUapi.RING_DATA_OFFSET + " 8 16 20 24");
-        assertThat(MyipcUapi.RING_DATA_OFFSET).isEqualTo(RingDescriptor.DATA_OFFSET);
+        // MYIPC_RING_DATA_OFFSET is the ring layout's, so RingDescriptor (not MyipcUapi) is its Java name
+        assertThat(lines[2]).isEqualTo(RingDescriptor.DATA_OFFSET + " 8 16 20 24");
         assertThat(lines[3]).isEqualTo(RingDescriptor.PRODUCER_PAGE + " " + RingDescriptor.CONSUMER_PAGE + " "
                 + RingDescriptor.END_CLOSED + " " + RingDescriptor.STATE_IN_PAGE + " "
                 + RingDescriptor.SLEEPING_IN_PAGE + " " + RingDescriptor.WAKE_SEQ_IN_PAGE);
