@@ -16,9 +16,32 @@ final class NativeRun {
     private NativeRun() {
     }
 
+    /** The rows of {@code transports.tsv} that measure the machine, not a channel: the report compares against them. */
+    static final List<String> LIMITS = List.of("ceiling", "cacheline");
+
     /** The C benchmark's arguments for these options; its JSON goes to {@code json}. */
     static List<String> arguments(Options o, Path binary, Path json) {
         List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+        // the same selection: the transports asked for (every Java name is a C name: one table) with the run's
+        // limits, and only the measurements asked for; without a selection, C measures its own rows too
+        if (o.given("--transports")) {
+            cmd.add("--transports");
+            cmd.add(String.join(",", o.transports) + "," + String.join(",", LIMITS));
+        }
+        if (o.noRtt || o.noThroughput || o.noRate) {
+            List<String> metrics = new ArrayList<>();
+            if (!o.noRtt) {
+                metrics.add("rtt");
+            }
+            if (!o.noThroughput) {
+                metrics.add("throughput");
+            }
+            if (!o.noRate) {
+                metrics.add("rate");
+            }
+            cmd.add("--metrics");
+            cmd.add(String.join(",", metrics));
+        }
         // the Java runner's own budgets, so that Java vs C compares like with like (the C benchmark would
         // otherwise scale its --quick budgets down again under emulation)
         if (o.quick) {

@@ -41,6 +41,19 @@ class NativeRunTest {
     }
 
     @Test
+    void theTransportsAndMeasurementsAskedForAreTheOnesCMeasuresWithTheRunsLimits() {
+        Options o = Options.parse("--transports", "shm,pipe", "--no-rtt", "--no-rate");
+        List<String> cmd = NativeRun.arguments(o, Path.of("b"), Path.of("j"));
+        assertThat(after(cmd, "--transports")).isEqualTo("shm,pipe,ceiling,cacheline");
+        assertThat(after(cmd, "--metrics")).isEqualTo("throughput");
+        assertThat(after(NativeRun.arguments(Options.parse("--no-throughput"), Path.of("b"), Path.of("j")),
+                "--metrics")).isEqualTo("rtt,rate");
+        // no selection: C measures every row of its own, the C-only mechanisms included
+        assertThat(NativeRun.arguments(Options.parse(), Path.of("b"), Path.of("j")))
+                .doesNotContain("--transports", "--metrics");
+    }
+
+    @Test
     void underEmulationAFullRunGetsTheQuickBudgetsExceptWhatWasGiven() {
         Options o = Options.parse("--rtt-count", "777");
         assertThat(BenchRunner.scaleForEmulation(o, false)).isFalse();
