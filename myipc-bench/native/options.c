@@ -54,7 +54,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: myipc-bench-c [options]\n"
 		"  --transports a,b,c   which transports (default: all; --list shows them)\n"
-		"  --metrics m,n        of rtt,throughput,rate (default: all three)\n"
+		"  --metrics m,n        of rtt,throughput,rate (default: all three; empty: the correctness passes only)\n"
 		"  --sizes 64,4K,64K,1M chunk sizes for throughput (and the correctness pass)\n"
 		"  --bytes 256M         timed bytes per throughput point\n"
 		"  --verify-bytes 16M   bytes per chunk size in the (untimed) correctness pass\n"

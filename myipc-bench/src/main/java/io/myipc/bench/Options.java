@@ -124,10 +124,6 @@ public final class Options {
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + USAGE);
             }
         }
-        if (o.noRtt && o.noThroughput && o.noRate && !o.selfTest) {
-            throw new IllegalArgumentException("--no-rtt, --no-throughput and --no-rate together leave nothing to"
-                    + " measure: drop one of them (--self-test runs the correctness pass alone)");
-        }
         if (o.quick) {
             if (!o.given.contains("--bytes")) {
                 o.bytesPerPoint = 16L << 20;

@@ -48,6 +48,9 @@ class NativeRunTest {
         assertThat(after(cmd, "--metrics")).isEqualTo("throughput");
         assertThat(after(NativeRun.arguments(Options.parse("--no-throughput"), Path.of("b"), Path.of("j")),
                 "--metrics")).isEqualTo("rtt,rate");
+        // all three left out: the correctness passes alone, in both front ends
+        assertThat(after(NativeRun.arguments(Options.parse("--no-rtt", "--no-throughput", "--no-rate"), Path.of("b"),
+                Path.of("j")), "--metrics")).isEmpty();
         // no selection: C measures every row of its own, the C-only mechanisms included
         assertThat(NativeRun.arguments(Options.parse(), Path.of("b"), Path.of("j")))
                 .doesNotContain("--transports", "--metrics");
