@@ -56,6 +56,7 @@ public final class Peer {
                         int chunk = Integer.parseInt(c[1]);
                         long total = Long.parseLong(c[2]);
                         boolean verify = c[3].equals("verify");
+                        long jit = JitClock.millis();
                         try (IpcReader r = IpcChannels.openReader(c[4], OPEN_TIMEOUT);
                              IpcWriter w = IpcChannels.openWriter(c[5], OPEN_TIMEOUT)) {
                             Measure.ReadResult rr = Measure.read(r, w, chunk, total, verify);
@@ -63,7 +64,7 @@ public final class Peer {
                                     + " thread_cpu_ns=" + rr.threadCpuNs()
                                     + " bad=" + rr.badOffset() + " sum=" + Long.toUnsignedString(rr.sum())
                                     + (rr.badDetail() == null ? "" : " detail=" + rr.badDetail().replace(' ', '_'))
-                                    + " zero_copy=" + Measure.zeroCopy(r));
+                                    + " zero_copy=" + Measure.zeroCopy(r) + " jit_ms=" + (JitClock.millis() - jit));
                         }
                     }
                     default -> out.println("ERR unknown command '" + c[0] + "'");
