@@ -5,7 +5,7 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Time this JVM's JIT compilers have spent compiling. A timed pass during which they compiled shared the CPUs with
- * them: under QEMU icount (two vCPUs taking turns) such passes ran at 40-70% of the others.
+ * them: under QEMU icount (two vCPUs taking turns) such passes ran at a third to two thirds of the others' speed.
  */
 final class JitClock {
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();

@@ -13,11 +13,11 @@ import java.util.stream.Collectors;
  * the same budgets, and merges its records, so one report holds both front ends measured in one run.
  */
 final class NativeRun {
-    private NativeRun() {
-    }
-
     /** The rows of {@code transports.tsv} that measure the machine, not a channel: the report compares against them. */
     static final List<String> LIMITS = List.of("ceiling", "cacheline");
+
+    private NativeRun() {
+    }
 
     /** The C benchmark's arguments for these options; its JSON goes to {@code json}. */
     static List<String> arguments(Options o, Path binary, Path json) {

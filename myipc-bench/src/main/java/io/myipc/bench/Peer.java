@@ -16,7 +16,8 @@ import java.time.Duration;
  * <pre>
  * ECHO spin|sleep yield|noyield uriIn uriOut             the ponger of rtt and rate runs
  * READ chunk total verify|timed uriIn uriAck             the reader of throughput and correctness runs
- *                                                        (timed: answers the checksum of every byte, sum=)
+ *                                                        (timed: answers the checksum of every byte, sum=;
+ *                                                        both: jit_ms=, this JVM's compiling meanwhile)
  * QUIT
  * </pre>
  */
